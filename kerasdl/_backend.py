@@ -1,0 +1,92 @@
+"""Backend helpers: which Keras backend is active and what devices it sees.
+
+Nothing here imports a backend at module import time.
+"""
+
+import importlib.util
+import os
+
+__all__ = ["BACKENDS", "set_backend", "backend_name", "devices", "versions"]
+
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def set_backend(name):
+    """Select the Keras backend before keras is imported (sets ``KERAS_BACKEND``).
+
+    Raises:
+        ValueError: for an unknown backend, or if keras is already imported with another.
+    """
+    import sys
+
+    from kerasdl._validation import check_choice
+
+    name = check_choice("backend", name, BACKENDS)
+    if "keras" in sys.modules:
+        import keras
+
+        current = keras.backend.backend()
+        if current != name:
+            raise ValueError(
+                f"`backend` {name!r} requested but keras is already imported with backend "
+                f"{current!r}; set KERAS_BACKEND={name} before importing keras."
+            )
+    os.environ["KERAS_BACKEND"] = name
+    return name
+
+
+def backend_name():
+    """The active Keras backend (imports keras)."""
+    import keras
+
+    return keras.backend.backend()
+
+
+def devices():
+    """A list of ``"kind:index"`` device names the active backend sees, e.g. ``["cpu:0"]``."""
+    name = backend_name()
+    try:
+        if name == "jax":
+            import jax
+
+            return [f"{d.platform}:{d.id}" for d in jax.devices()]
+        if name == "tensorflow":
+            import tensorflow as tf
+
+            return [f"{d.device_type.lower()}:{i}"
+                    for i, d in enumerate(tf.config.list_logical_devices())]
+        if name == "torch":
+            import torch
+
+            if torch.cuda.is_available():
+                return [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+            return ["cpu:0"]
+    except Exception as e:  # a broken device query must not break `kerasdl info`
+        return [f"unknown ({type(e).__name__}: {e})"]
+    return ["cpu:0"]
+
+
+def has_accelerator():
+    """True when the active backend sees a GPU or TPU."""
+    return any(not d.startswith("cpu") for d in devices())
+
+
+def versions():
+    """Versions of kerasdl and the packages it runs on (None where not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from kerasdl._version import __version__
+
+    out = {"kerasdl": __version__}
+    for pkg in ("keras", "tensorflow", "jax", "jaxlib", "torch", "numpy", "scikit-learn",
+                "matplotlib"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+def is_installed(module):
+    """True when ``module`` can be imported (without importing it)."""
+    return importlib.util.find_spec(module) is not None

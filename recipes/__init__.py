@@ -1,0 +1,1 @@
+"""Ready-made kerasdl workflows (filled in by the recipes work)."""

@@ -1,0 +1,59 @@
+"""Shared test setup. The backend comes from KERAS_BACKEND (tox sets it per environment)."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+
+def pytest_report_header(config):
+    return f"KERAS_BACKEND={os.environ.get('KERAS_BACKEND', 'tensorflow (default)')}"
+
+
+@pytest.fixture
+def backend():
+    """The active Keras backend name."""
+    import keras
+
+    return keras.backend.backend()
+
+
+@pytest.fixture
+def seed():
+    """Seed python, numpy and the backend; returns the seed."""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    return 0
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
+
+
+def run_python(code, *, cwd=None, env=None, timeout=240):
+    """Run ``code`` in a fresh Python process with the same backend; return CompletedProcess.
+
+    Raises AssertionError with the child's output when it exits non-zero.
+    """
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise AssertionError(f"child process failed ({proc.returncode}):\n"
+                             f"--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr[-4000:]}")
+    return proc
+
+
+@pytest.fixture(name="run_python")
+def run_python_fixture():
+    """Fixture form of :func:`run_python`."""
+    return run_python
