@@ -1,0 +1,526 @@
+"""The run folder: what a training run leaves on disk, and reading it back.
+
+    run_dir/
+        config.json     every setting, the seed, backend, package versions, devices, data, model
+        history.csv     one row per epoch: epoch, loss, metrics, val_ metrics
+        metrics.json    test metrics, timings, per-class report / confusion matrix or errors
+        model.keras     the trained model (``keras.saving.load_model``/``kerasdl.load_model``)
+        plots/*.png     learning curves, confusion matrix or predictions vs truth, decision
+                        boundary (2-D inputs) or fit (1-D regression)
+        report.html     one self-contained page with all of the above
+
+Every file is written atomically (:mod:`kerasdl._io`): a crash while writing leaves the
+previous version of that file in place, never a half-written one.
+"""
+
+import csv
+import datetime
+import io
+import json
+import math
+import numbers
+import os
+import platform
+from pathlib import Path
+
+import numpy as np
+
+from kerasdl._io import atomic_path, atomic_write_json, atomic_write_text
+from kerasdl._validation import check_bool, check_type, describe
+from kerasdl.errors import DamagedFileError
+from kerasdl.reports import _plots, _summary
+
+__all__ = ["write_run", "read_run", "RUN_FORMAT", "PLOT_FILES"]
+
+RUN_FORMAT = 1  # stored as config.json["kerasdl_run"]; bump when the layout changes
+
+#: file names (under ``plots/``) of the plots ``write_run`` draws.
+PLOT_FILES = {
+    "learning_curves": "learning_curves.png",
+    "confusion_matrix": "confusion_matrix.png",
+    "predictions": "predictions.png",
+    "decision_boundary": "decision_boundary.png",
+    "fit": "fit.png",
+}
+
+_MAX_BOUNDARY_POINTS = 1000  # points scattered on a decision-boundary plot
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _jsonable(obj, _depth=0):
+    """A JSON-serialisable copy of ``obj``: numpy, tensors, paths and keras objects included."""
+    if _depth > 50:
+        return repr(obj)
+    if obj is None or isinstance(obj, (bool, str)):
+        return obj
+    if isinstance(obj, (np.bool_,)):
+        return bool(obj)
+    if isinstance(obj, numbers.Integral):
+        return int(obj)
+    if isinstance(obj, numbers.Real):
+        return float(obj)
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v, _depth + 1) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        items = sorted(obj, key=repr) if isinstance(obj, (set, frozenset)) else obj
+        return [_jsonable(v, _depth + 1) for v in items]
+    if isinstance(obj, os.PathLike):
+        return os.fspath(obj)
+    if isinstance(obj, np.ndarray) or hasattr(obj, "__array__"):
+        try:
+            return _jsonable(np.asarray(obj).tolist(), _depth + 1)
+        except Exception:
+            pass
+    if hasattr(obj, "get_config") and callable(obj.get_config):  # optimizers, schedules...
+        try:
+            return {"class_name": type(obj).__name__,
+                    "config": _jsonable(obj.get_config(), _depth + 1)}
+        except Exception:
+            pass
+    if isinstance(obj, type):
+        return f"{obj.__module__}.{obj.__qualname__}"
+    if callable(obj) and hasattr(obj, "__qualname__"):
+        return f"{getattr(obj, '__module__', '?')}.{obj.__qualname__}"
+    return repr(obj)
+
+
+def _read_json(path):
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise DamagedFileError(f"{path} is damaged: it is not UTF-8 text ({e}).") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise DamagedFileError(f"{path} is damaged: it is not valid JSON ({e}). Re-run the "
+                               f"training, or delete the file.") from None
+
+
+# --------------------------------------------------------------------------- argument checks
+
+
+def _check_run_dir(run_dir):
+    check_type("run_dir", run_dir, (str, os.PathLike))
+    run_dir = Path(run_dir).expanduser()
+    if run_dir.exists() and not run_dir.is_dir():
+        raise ValueError(f"`run_dir` must be a folder; received {str(run_dir)!r}, which is a "
+                         f"file.")
+    return run_dir
+
+
+def _check_models(model):
+    """None, one model, or a dict {name: model}; returns a dict (possibly empty)."""
+    if model is None:
+        return {}
+    if isinstance(model, dict):
+        if not model:
+            raise ValueError("`model` is an empty dict; pass a model, a dict {name: model} or "
+                             "None.")
+        out = {}
+        for name, m in model.items():
+            if not isinstance(name, str) or not name or os.sep in name or name.startswith("."):
+                raise ValueError(f"`model` dict keys must be plain names (used in file names); "
+                                 f"received {name!r}.")
+            _check_one_model(f"model[{name!r}]", m)
+            out[name] = m
+        return out
+    _check_one_model("model", model)
+    return {None: model}
+
+
+def _check_one_model(name, model):
+    if not (hasattr(model, "save") and hasattr(model, "predict")):
+        raise TypeError(f"`{name}` must be a keras Model (with .save and .predict); received "
+                        f"{describe(model)} of type {type(model).__name__}.")
+
+
+def _check_dict(name, value):
+    return {} if value is None else dict(check_type(name, value, dict, allow_none=True))
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _model_info(model):
+    info = {"name": getattr(model, "name", None), "class": type(model).__name__}
+    if getattr(model, "built", False):
+        try:
+            info["params"] = int(model.count_params())
+            info["trainable_params"] = int(sum(int(np.prod(w.shape))
+                                               for w in model.trainable_weights))
+        except Exception:  # an unusual model: the counts are informative only
+            pass
+    for attr in ("input_shape", "output_shape"):
+        try:
+            shape = getattr(model, attr)
+        except Exception:
+            continue
+        info[attr] = _jsonable(shape)
+    layers = []
+    for layer in getattr(model, "layers", []):
+        entry = {"name": layer.name, "class": type(layer).__name__}
+        try:
+            entry["params"] = int(layer.count_params()) if layer.built else 0
+        except Exception:
+            pass
+        layers.append(entry)
+    info["layers"] = layers
+    return info
+
+
+def _data_info(data):
+    if data is None:
+        return None
+    info = {
+        "name": data.name,
+        "description": data.description,
+        "task": data.task,
+        "num_classes": data.num_classes,
+        "class_names": list(data.class_names) if data.class_names is not None else None,
+        "input_shape": list(data.input_shape),
+        "label_format": data.label_format,
+        "sizes": {part: int(len(xy[0])) for part, xy in data.parts().items()},
+    }
+    if data.info:
+        info["info"] = _jsonable(data.info)
+    return info
+
+
+def _environment():
+    from kerasdl import _backend
+
+    return {
+        "backend": _backend.backend_name(),
+        "devices": _backend.devices(),
+        "versions": _backend.versions(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def _history_csv(history):
+    keys = list(history)
+    n = max((len(v) for v in history.values()), default=0)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["epoch", *keys])
+    for i in range(n):
+        row = [i + 1]
+        for k in keys:
+            values = history[k]
+            row.append(repr(float(values[i])) if i < len(values) else "")
+        writer.writerow(row)
+    return buf.getvalue()
+
+
+def _parse_history_csv(path):
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise DamagedFileError(f"{path} is damaged: it is not UTF-8 text ({e}).") from None
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        return {}
+    header = rows[0]
+    keys = [k for k in header if k != "epoch"]
+    history = {k: [] for k in keys}
+    for line_no, row in enumerate(rows[1:], start=2):
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise DamagedFileError(f"{path} is damaged: line {line_no} has {len(row)} fields, "
+                                   f"the header has {len(header)}.")
+        for name, cell in zip(header, row):
+            if name == "epoch":
+                continue
+            if cell == "":
+                continue
+            try:
+                history[name].append(float(cell))
+            except ValueError:
+                raise DamagedFileError(f"{path} is damaged: line {line_no}, column {name!r} "
+                                       f"holds {cell!r}, not a number.") from None
+    return history
+
+
+def _evaluation_part(data):
+    for part in ("test", "val", "train"):
+        if part in data.parts():
+            return part, data.parts()[part]
+    return None, (None, None)  # unreachable: a Dataset always has a train part
+
+
+def _evaluate(model, data, given, *, predict=True):
+    """The evaluation section: given numbers, completed from predictions on the data."""
+    section = {}
+    outputs = None
+    if model is not None and data is not None and predict:
+        part, (x, y) = _evaluation_part(data)
+        outputs = _plots._predict(model, np.asarray(x))
+        section["part"] = part
+        if data.task == "regression":
+            section.update(_summary.regression_summary(y, outputs))
+        else:
+            y_true = _summary.true_classes(y)
+            y_pred = _summary.predicted_classes(outputs)
+            k = int(data.num_classes or max(y_true.max(), y_pred.max()) + 1)
+            k = max(k, int(y_true.max()) + 1, int(y_pred.max()) + 1)
+            cm = _summary.confusion_matrix(y_true, y_pred, num_classes=k)
+            names = data.class_names if data.class_names is not None and len(
+                data.class_names) == k else None
+            section.update(_summary.classification_summary(cm, names))
+    if given:
+        given = _jsonable(given)
+        if "confusion_matrix" in given and "per_class" not in given:
+            cm = np.asarray(given["confusion_matrix"])
+            if cm.ndim == 2 and cm.shape[0] == cm.shape[1]:
+                extra = _summary.classification_summary(cm, given.get("class_names"))
+                given = {**extra, **given}
+        section.update(given)
+    return section, outputs
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def _write_plots(run_dir, *, models, data, history, evaluation, outputs):
+    written = []
+    plots_dir = run_dir / "plots"
+
+    def target(key, suffix=""):
+        stem, ext = os.path.splitext(PLOT_FILES[key])
+        return plots_dir / f"{stem}{suffix}{ext}"
+
+    def save(fig, path):
+        _plots.save_figure(fig, path)
+        written.append(path)
+
+    if history:
+        save(_plots.plot_history(history), target("learning_curves"))
+    cm = evaluation.get("confusion_matrix")
+    if cm is not None and np.ndim(cm) == 2 and np.size(cm):
+        save(_plots.plot_confusion_matrix(cm, evaluation.get("class_names")),
+             target("confusion_matrix"))
+    if data is None or not models:
+        return written
+    if data.task == "regression" and outputs is not None:
+        _, (_, y) = _evaluation_part(data)
+        save(_plots.plot_regression(y, outputs), target("predictions"))
+    x_train = np.asarray(data.x_train)
+    if x_train.ndim == 2 and x_train.shape[1] == 2 and data.task != "regression":
+        x, y = x_train, np.asarray(data.y_train)
+        if len(x) > _MAX_BOUNDARY_POINTS:
+            idx = np.random.default_rng(0).choice(len(x), _MAX_BOUNDARY_POINTS, replace=False)
+            x, y = x[np.sort(idx)], y[np.sort(idx)]
+        if len(models) == 1:
+            fig = _plots.plot_decision_boundary(next(iter(models.values())), x, y,
+                                                class_names=data.class_names)
+        else:
+            fig = _plots.plot_decision_boundaries(models, x, y, class_names=data.class_names)
+        save(fig, target("decision_boundary"))
+    elif data.task == "regression" and (x_train.ndim == 1 or (x_train.ndim == 2
+                                                              and x_train.shape[1] == 1)):
+        for name, m in models.items():
+            suffix = f"_{name}" if name is not None and len(models) > 1 else ""
+            fig = _plots.plot_fit(m, x_train, np.asarray(data.y_train),
+                                  title=f"model fit ({name})" if suffix else None)
+            save(fig, target("fit", suffix))
+    return written
+
+
+def _plot_order(path):
+    """Sort key: the standard plots in PLOT_FILES order, then the others by name."""
+    for i, name in enumerate(PLOT_FILES.values()):
+        if path.name == name or path.name.startswith(name[:-4] + "_"):
+            return (0, i, path.as_posix())
+    return (1, 0, path.as_posix())
+
+
+# --------------------------------------------------------------------------- public
+
+
+def write_run(run_dir, *, model=None, data=None, history=None, metrics=None, config=None,
+              timings=None, evaluation=None, plots=True):
+    """Write a run folder: config, history, metrics, model, plots and an HTML report.
+
+    ``kerasdl.train(..., run_dir=...)`` calls this at the end of training; call it yourself
+    to save a model trained with plain ``model.fit``. Existing files of the same names are
+    replaced atomically (each is written to a temporary file and moved into place), so a
+    crash never leaves a half-written file. Other files in the folder (checkpoints, your own
+    plots under ``plots/``) are kept, and the report embeds every PNG under ``plots/``.
+
+    What is written:
+
+    - ``config.json``: ``settings`` (the ``config`` you pass), ``seed``, ``backend``,
+      ``devices``, package ``versions``, ``python``, ``platform``, ``data`` (name, task,
+      classes, input shape, sizes), ``model`` (class, parameters, layers), ``created``.
+    - ``history.csv``: ``epoch`` (from 1) then one column per history key.
+    - ``metrics.json``: ``metrics`` (as passed), ``timings`` and ``evaluation``: on the test
+      part (else validation, else training part) of ``data``, the confusion matrix and
+      per-class precision/recall/F1 for classification, MAE/MSE/RMSE/R² for regression.
+      Numbers in ``evaluation`` you pass (e.g. from ``kerasdl.evaluate``) take precedence.
+    - ``model.keras`` (or ``model_<name>.keras`` for each model of a dict).
+    - ``plots/``: ``learning_curves.png`` when there is a history; ``confusion_matrix.png``
+      for classification; ``predictions.png`` (vs truth) for regression;
+      ``decision_boundary.png`` for 2-D classification inputs; ``fit.png`` for 1-D
+      regression inputs.
+    - ``report.html``: see :func:`build_report`.
+
+    Args:
+        run_dir: the folder (created if missing).
+        model: the trained keras model, a dict ``{name: model}`` for runs that train
+            several, or None. Defaults to None.
+        data: the ``kerasdl.data.Dataset`` the model was trained on, or None (no
+            evaluation plots). Defaults to None.
+        history: per-epoch lists (``{"loss": [...], "val_loss": [...]}``) or a keras
+            ``History``. Defaults to None (empty).
+        metrics: test metrics (``{"accuracy": 0.97, "loss": 0.1}``), possibly keyed by model.
+            Defaults to None (empty).
+        config: every setting of the run (optimizer, learning rate, epochs, batch size,
+            seed...). Defaults to None (empty).
+        timings: ``{"wall_s": ..., "epoch_s": [...], "samples_per_s": [...]}``. Defaults to
+            None (empty).
+        evaluation: extra evaluation results, e.g. ``{"confusion_matrix": [[...]],
+            "per_class": {...}}``. Defaults to None (computed from ``model`` and ``data``).
+        plots: draw the plots. Defaults to True.
+
+    Returns:
+        The run folder, as a ``pathlib.Path``.
+
+    Raises:
+        TypeError: for arguments of the wrong type.
+        ValueError: if ``run_dir`` is a file.
+
+    Example:
+
+    >>> import kerasdl
+    >>> data = kerasdl.data.load("xor")                                  # doctest: +SKIP
+    >>> history = model.fit(data.x_train, data.y_train, epochs=50)       # doctest: +SKIP
+    >>> kerasdl.reports.write_run("runs/xor", model=model, data=data,
+    ...                           history=history)                       # doctest: +SKIP
+    """
+    run_dir = _check_run_dir(run_dir)
+    models = _check_models(model)
+    if data is not None:
+        from kerasdl.data._dataset import Dataset
+
+        check_type("data", data, Dataset)
+    hist = {} if history is None else _plots._history_dict(history)
+    metrics = _check_dict("metrics", metrics)
+    config = _check_dict("config", config)
+    timings = _check_dict("timings", timings)
+    given_eval = _check_dict("evaluation", evaluation)
+    plots = check_bool("plots", plots)
+
+    run_dir.mkdir(parents=True, exist_ok=True)
+    single = models.get(None) if len(models) == 1 else None
+
+    # Evaluate first: a model that cannot predict on its data fails before any file changes.
+    eval_section, outputs = _evaluate(single, data, given_eval)
+    if len(models) > 1 and data is not None and not given_eval:
+        eval_section = {}  # several models: their numbers are in `metrics`, keyed by model
+
+    settings = _jsonable(config)
+    env = _environment()
+    if models:
+        model_info = (_model_info(single) if single is not None
+                      else {name: _model_info(m) for name, m in models.items()})
+    else:
+        model_info = None
+    config_doc = {
+        "kerasdl_run": RUN_FORMAT,
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "run_dir": str(run_dir.resolve()),
+        "settings": settings,
+        "seed": settings.get("seed"),
+        **env,
+        "data": _data_info(data),
+        "model": model_info,
+    }
+    atomic_write_json(run_dir / "config.json", config_doc)
+    atomic_write_text(run_dir / "history.csv", _history_csv(hist))
+    metrics_doc = {"metrics": _jsonable(metrics), "timings": _jsonable(timings)}
+    if eval_section:
+        metrics_doc["evaluation"] = eval_section
+    atomic_write_json(run_dir / "metrics.json", metrics_doc)
+
+    for name, m in models.items():
+        filename = "model.keras" if name is None else f"model_{name}.keras"
+        with atomic_path(run_dir / filename) as tmp:
+            m.save(str(tmp))
+
+    if plots:
+        plot_models = models if single is None else {None: single}
+        _write_plots(run_dir, models=plot_models, data=data, history=hist,
+                     evaluation=eval_section, outputs=outputs)
+
+    from kerasdl.reports._html import build_report
+
+    build_report(run_dir)
+    return run_dir
+
+
+def read_run(run_dir):
+    """Read a run folder back: its config, history and metrics, and where its files are.
+
+    Args:
+        run_dir: a folder written by :func:`write_run` (or ``kerasdl.train(run_dir=...)``).
+
+    Returns:
+        A dict with ``"run_dir"`` (``Path``), ``"config"`` (dict), ``"history"``
+        (``{name: [float, ...]}``, empty when there is no history.csv), ``"metrics"`` (the
+        content of metrics.json, empty when missing), ``"plots"`` (sorted PNG paths under
+        ``plots/``), ``"models"`` (the ``*.keras`` paths) and ``"report"`` (the
+        ``report.html`` path or None).
+
+    Raises:
+        FileNotFoundError: if the folder does not exist or has no config.json (it is not
+            a kerasdl run folder).
+        ValueError: if ``run_dir`` is a file, or a file in it is damaged
+            (``kerasdl.errors.DamagedFileError``).
+
+    Example:
+
+    >>> run = kerasdl.reports.read_run("runs/xor")                       # doctest: +SKIP
+    >>> run["metrics"]["metrics"]["accuracy"]                            # doctest: +SKIP
+    1.0
+    """
+    run_dir = _check_run_dir(run_dir)
+    if not run_dir.exists():
+        raise FileNotFoundError(f"Run folder {str(run_dir)!r} does not exist.")
+    config_path = run_dir / "config.json"
+    if not config_path.is_file():
+        present = sorted(p.name for p in run_dir.iterdir())[:10]
+        raise FileNotFoundError(
+            f"{str(run_dir)!r} is not a kerasdl run folder: config.json is missing (found: "
+            f"{', '.join(present) if present else 'nothing'}). A run folder is written by "
+            f"kerasdl.train(..., run_dir=...) or kerasdl.reports.write_run(...)."
+        )
+    config = _read_json(config_path)
+    if not isinstance(config, dict):
+        raise DamagedFileError(f"{config_path} is damaged: it must hold a JSON object; it holds "
+                               f"{type(config).__name__}.")
+    metrics_path = run_dir / "metrics.json"
+    metrics = _read_json(metrics_path) if metrics_path.is_file() else {}
+    if not isinstance(metrics, dict):
+        raise DamagedFileError(f"{metrics_path} is damaged: it must hold a JSON object; it "
+                               f"holds {type(metrics).__name__}.")
+    history_path = run_dir / "history.csv"
+    history = _parse_history_csv(history_path) if history_path.is_file() else {}
+    plots_dir = run_dir / "plots"
+    plots = (sorted((p for p in plots_dir.rglob("*.png") if p.is_file() and
+                     not p.name.startswith(".")), key=_plot_order)
+             if plots_dir.is_dir() else [])
+    report = run_dir / "report.html"
+    return {
+        "run_dir": run_dir,
+        "config": config,
+        "history": history,
+        "metrics": metrics,
+        "plots": plots,
+        "models": sorted(p for p in run_dir.glob("*.keras") if not p.name.startswith(".")),
+        "report": report if report.is_file() else None,
+    }
+
