@@ -1,0 +1,397 @@
+"""Safe model loading and atomic model saving."""
+
+import importlib
+import os
+from pathlib import Path
+
+from kerasdl import _validation as V
+from kerasdl._io import atomic_path
+from kerasdl.errors import CheckpointError, DamagedFileError, SecurityError
+from kerasdl.saving import _inspect as I
+
+__all__ = ["load_model", "load_weights", "save_model", "save_weights", "check_model_file"]
+
+# Packages whose import registers kerasdl's own serializable layers.
+_KERASDL_SERIALIZABLES = ("kerasdl.layers", "kerasdl.augment")
+
+# Phrases of Keras's own safe-mode refusals (a second line of defence behind our checks).
+_KERAS_SAFE_MODE_PHRASES = ("arbitrary code execution", "safe_mode=False",
+                            "Non-modeling APIs are disallowed", "enable_unsafe_deserialization")
+
+
+def _register_kerasdl_objects():
+    """Import kerasdl's sub-packages that register layers, so their models load by name."""
+    for name in _KERASDL_SERIALIZABLES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:
+                raise
+
+
+def _check_path(path, name="path"):
+    if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"`{name}` must be a str or os.PathLike; received {V.describe(path)} "
+                        f"of type {type(path).__name__}.")
+    text = os.fspath(path)
+    if "://" in text:
+        raise ValueError(f"`{name}` must be a local file; received {text!r}. Download the "
+                         f"file first (kerasdl never loads models from URLs directly).")
+    p = Path(text)
+    if not p.exists():
+        raise FileNotFoundError(f"`{name}` {text!r} does not exist.")
+    if p.is_dir():
+        raise ValueError(f"`{name}` {text!r} is a folder; kerasdl loads a `.keras` file "
+                         f"(or a legacy `.h5` file). Pass the file inside it, e.g. "
+                         f"{str(p / 'model.keras')!r}.")
+    return p
+
+
+def _check_custom_objects(custom_objects):
+    if custom_objects is None:
+        return None
+    if not isinstance(custom_objects, dict):
+        raise TypeError(f"`custom_objects` must be a dict mapping names to classes or "
+                        f"functions, or None; received {V.describe(custom_objects)} of type "
+                        f"{type(custom_objects).__name__}.")
+    for key in custom_objects:
+        if not isinstance(key, str):
+            raise TypeError(f"`custom_objects` keys must be str; received key "
+                            f"{V.describe(key)} of type {type(key).__name__}.")
+    return custom_objects
+
+
+def _model_format(p, *, weights=False):
+    name = p.name.lower()
+    if weights and name.endswith(".weights.h5"):
+        return "weights"
+    if name.endswith(".keras"):
+        return "keras"
+    if name.endswith((".h5", ".hdf5")):
+        return "h5"
+    allowed = "`.keras`, `.weights.h5` or legacy `.h5`" if weights else \
+        "`.keras` or legacy `.h5`/`.hdf5`"
+    raise ValueError(f"`path` must name a {allowed} file; received {str(p)!r} "
+                     f"(suffix {p.suffix!r}).")
+
+
+def _check_weights_member(zf, p):
+    if "model.weights.h5" not in zf.namelist():
+        return
+    with zf.open("model.weights.h5") as fileobj:
+        h5 = I.open_h5(fileobj, p)
+        try:
+            I.check_h5_file(h5, p)
+        finally:
+            h5.close()
+
+
+def check_model_file(path, *, trust_source=False, custom_objects=None):
+    """Inspect a model file without loading it; raise if it is damaged or unsafe.
+
+    Runs every check :func:`load_model` runs before it hands the file to Keras: the
+    archive's structure (zip integrity, path traversal, zip bombs), HDF5 integrity and
+    external links, and (unless ``trust_source=True``) the model config, which must not
+    hold code (Lambda layers, lambdas, objects from modules outside keras/kerasdl that
+    are not registered, attempts to switch safe mode off). Nothing is imported, built or
+    unpickled.
+
+    Args:
+        path: a `.keras` file or a legacy `.h5`/`.hdf5` model file.
+        trust_source: skip the config checks (the structural checks always run).
+            Defaults to `False`.
+        custom_objects: dict of names to classes/functions the config may name (they
+            count as registered). Defaults to `None`.
+
+    Returns:
+        A dict with `format` ("keras" or "h5"), `class_name` (of the model),
+        `keras_version` (from the file, or None) and `path`.
+
+    Raises:
+        FileNotFoundError: `path` does not exist.
+        kerasdl.errors.DamagedFileError: the file is damaged/truncated.
+        kerasdl.errors.SecurityError: the file could run code or read other files.
+
+    Example:
+
+    >>> info = kerasdl.saving.check_model_file("run/model.keras")  # doctest: +SKIP
+    >>> info["format"]  # doctest: +SKIP
+    'keras'
+    """
+    p = _check_path(path)
+    trust_source = V.check_bool("trust_source", trust_source)
+    custom_objects = _check_custom_objects(custom_objects)
+    fmt = _model_format(p)
+    if not trust_source:
+        _register_kerasdl_objects()
+    if fmt == "keras":
+        zf = I.check_zip(p)
+        try:
+            config = I.member_json(zf, "config.json", p)
+            metadata = {}
+            if "metadata.json" in zf.namelist():
+                metadata = I.member_json(zf, "metadata.json", p)
+            _check_weights_member(zf, p)
+        finally:
+            zf.close()
+        configs = {"config.json": config}
+        version = metadata.get("keras_version") if isinstance(metadata, dict) else None
+    else:
+        h5 = I.open_h5(p, p)
+        try:
+            I.check_h5_file(h5, p)
+            config = I.h5_attr_json(h5, "model_config", p)
+            training = I.h5_attr_json(h5, "training_config", p)
+            version = h5.attrs.get("keras_version")
+        finally:
+            h5.close()
+        if config is None:
+            raise ValueError(
+                f"`path` {str(p)!r} holds no model config (it is a weights-only HDF5 file). "
+                f"Build the model in code and call kerasdl.saving.load_weights(model, path)."
+            )
+        configs = {"model_config": config, "training_config": training}
+        if hasattr(version, "decode"):
+            version = version.decode("utf-8", "replace")
+    if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
+        raise I.damaged(p, "its model config does not describe a Keras object")
+    if not trust_source:
+        for where, cfg in configs.items():
+            if cfg is not None:
+                I.check_config(cfg, p, custom_objects=custom_objects, where=where)
+    return {"format": fmt, "class_name": config["class_name"],
+            "keras_version": None if version is None else str(version), "path": p}
+
+
+def _translate(e, p):
+    """Map an exception raised inside Keras/h5py/zipfile while loading to kerasdl's errors."""
+    import zipfile
+    import zlib
+
+    if isinstance(e, (DamagedFileError, SecurityError, CheckpointError)):
+        return None
+    if isinstance(e, (zipfile.BadZipFile, zlib.error, EOFError)):
+        return I.damaged(p, f"{type(e).__name__}: {e}")
+    if isinstance(e, OSError) and not isinstance(e, (FileNotFoundError, PermissionError)):
+        return I.damaged(p, f"{type(e).__name__}: {e}")
+    if isinstance(e, ValueError) and any(s in str(e) for s in _KERAS_SAFE_MODE_PHRASES):
+        return SecurityError(
+            f"Security refusal: Keras's safe mode refused to load {str(p)!r}: {e} "
+            f"{I.OPT_IN}"
+        )
+    return None
+
+
+def load_model(path, *, trust_source=False, custom_objects=None, compile=True):
+    """Load a Keras model file safely: no code from the file runs unless you opt in.
+
+    Before Keras sees the file, kerasdl inspects it (see :func:`check_model_file`): a
+    damaged or truncated file raises `DamagedFileError` ("this file is damaged/truncated")
+    instead of Keras's misleading "file not found"; a zip path traversal, zip bomb or HDF5
+    external link raises `SecurityError`; and a config that would run code — a `Lambda`
+    layer, a serialized lambda, an object from a module outside keras/kerasdl that is not
+    registered with `keras.saving.register_keras_serializable`, a reference to
+    `keras.config.enable_unsafe_deserialization` or a `safe_mode` key — raises
+    `SecurityError` saying how to opt in. Keras then loads the file with its safe mode on
+    (even if safe mode was switched off globally). kerasdl's own layers are registered
+    first, so models that use them load without extra imports.
+
+    `trust_source=True` opts in for this one call only: the config checks are skipped
+    and Keras runs with `safe_mode=False` inside a scope that restores the previous
+    setting afterwards. The structural checks still run.
+
+    Args:
+        path: a `.keras` file, or a legacy `.h5`/`.hdf5` model file.
+        trust_source: load code stored in the file (lambdas, Lambda layers). Only for
+            files from a source you trust. Defaults to `False`.
+        custom_objects: dict mapping names to your classes/functions; they count as
+            registered. Defaults to `None`.
+        compile: compile the model with the saved loss, metrics and optimizer state.
+            Defaults to `True`.
+
+    Returns:
+        The `keras.Model`.
+
+    Raises:
+        TypeError: `path` is not a str/PathLike, or an argument has the wrong type.
+        FileNotFoundError: `path` does not exist.
+        ValueError: `path` is a folder, a URL, has an unknown suffix, or holds weights only.
+        kerasdl.errors.DamagedFileError: the file is damaged/truncated.
+        kerasdl.errors.SecurityError: the file could run code (opt in with
+            `trust_source=True`) or read other files.
+
+    Example:
+
+    >>> model = kerasdl.load_model("runs/mlp/model.keras")  # doctest: +SKIP
+    >>> model.predict(x_test)  # doctest: +SKIP
+    """
+    compile = V.check_bool("compile", compile)
+    info = check_model_file(path, trust_source=trust_source, custom_objects=custom_objects)
+    p = info["path"]
+    import keras
+    from keras.src.saving.serialization_lib import SafeModeScope
+
+    _register_kerasdl_objects()
+    try:
+        # The scope forces Keras's safe mode for this call (a global
+        # keras.config.enable_unsafe_deserialization() cannot weaken it) and restores the
+        # previous global setting afterwards, also for trust_source=True.
+        with SafeModeScope(not trust_source):
+            return keras.saving.load_model(p, custom_objects=custom_objects, compile=compile,
+                                           safe_mode=not trust_source)
+    except Exception as e:  # noqa: BLE001 - re-raised unchanged unless translated
+        new = _translate(e, p)
+        if new is None:
+            raise
+        raise new from e
+
+
+def load_weights(model, path, *, skip_mismatch=False):
+    """Load weights (e.g. a checkpoint) into `model`, checking the file first.
+
+    Accepts a `.weights.h5` file (from `model.save_weights` / :func:`save_weights`) or a
+    `.keras` file (only its weights are read: no config is deserialized, so no code from
+    the file can run). The file is checked for damage, zip traversal/bombs and HDF5
+    external links before Keras reads it.
+
+    Args:
+        model: the `keras.Model` (or layer) to load into; it must have the architecture
+            the weights were saved from.
+        path: a `.weights.h5` or `.keras` file.
+        skip_mismatch: skip layers whose weights do not match instead of raising.
+            Defaults to `False`.
+
+    Returns:
+        `model`, with the weights loaded.
+
+    Raises:
+        TypeError: `model` is not a Keras layer/model, or `path` has the wrong type.
+        FileNotFoundError: `path` does not exist.
+        kerasdl.errors.DamagedFileError: the file is damaged/truncated.
+        kerasdl.errors.CheckpointError: the weights do not match the model.
+        kerasdl.errors.SecurityError: the file would make the reader open other files.
+
+    Example:
+
+    >>> kerasdl.saving.load_weights(model, "checkpoints/last.weights.h5")  # doctest: +SKIP
+    """
+    import keras
+
+    if not isinstance(model, keras.layers.Layer):
+        raise TypeError(f"`model` must be a keras.Model; received {V.describe(model)} of type "
+                        f"{type(model).__name__}.")
+    skip_mismatch = V.check_bool("skip_mismatch", skip_mismatch)
+    p = _check_path(path)
+    fmt = _model_format(p, weights=True)
+    if fmt == "keras":
+        zf = I.check_zip(p)
+        try:
+            _check_weights_member(zf, p)
+        finally:
+            zf.close()
+    elif fmt == "weights":
+        h5 = I.open_h5(p, p)
+        try:
+            I.check_h5_file(h5, p)
+        finally:
+            h5.close()
+    else:
+        raise ValueError(f"`path` must name a `.weights.h5` or `.keras` file; received "
+                         f"{str(p)!r}. Load legacy whole-model `.h5` files with "
+                         f"kerasdl.load_model.")
+    _register_kerasdl_objects()
+    try:
+        model.load_weights(p, skip_mismatch=skip_mismatch)
+    except Exception as e:  # noqa: BLE001
+        new = _translate(e, p)
+        if new is not None:
+            raise new from e
+        if isinstance(e, (ValueError, KeyError)):
+            raise CheckpointError(
+                f"`path` {str(p)!r} does not match the model {model.name!r}: {e}"
+            ) from e
+        raise
+    return model
+
+
+def _check_save_target(path, overwrite, suffix_ok, what):
+    if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"`path` must be a str or os.PathLike; received {V.describe(path)} "
+                        f"of type {type(path).__name__}.")
+    overwrite = V.check_bool("overwrite", overwrite)
+    p = Path(os.fspath(path))
+    if not suffix_ok(p.name.lower()):
+        raise ValueError(f"`path` must end in {what}; received {str(p)!r}.")
+    if p.is_dir():
+        raise ValueError(f"`path` {str(p)!r} is a folder; pass a file name ending in {what}.")
+    if p.exists() and not overwrite:
+        raise FileExistsError(f"`path` {str(p)!r} exists and `overwrite` is False.")
+    return p
+
+
+def save_model(model, path, *, overwrite=True):
+    """Save `model` to a `.keras` file atomically (a crash never leaves half a file).
+
+    The model is written to a temporary file in the same folder, fsync'ed and moved into
+    place with `os.replace`: `path` holds either the previous file or the new one.
+
+    Args:
+        model: the `keras.Model` to save.
+        path: destination, ending in `.keras`.
+        overwrite: replace an existing file. Defaults to `True`.
+
+    Returns:
+        The `pathlib.Path` written.
+
+    Raises:
+        TypeError: `model` is not a keras.Model or `path` has the wrong type.
+        ValueError: `path` does not end in `.keras`.
+        FileExistsError: `path` exists and `overwrite=False`.
+        OSError: the folder is not writable or the disk is full (`path` is unchanged).
+
+    Example:
+
+    >>> kerasdl.saving.save_model(model, "model.keras")  # doctest: +SKIP
+    """
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"`model` must be a keras.Model; received {V.describe(model)} of type "
+                        f"{type(model).__name__}.")
+    p = _check_save_target(path, overwrite, lambda n: n.endswith(".keras"), "`.keras`")
+    with atomic_path(p, suffix=".keras") as tmp:
+        model.save(tmp)
+    return p
+
+
+def save_weights(model, path, *, overwrite=True):
+    """Save `model`'s weights to a `.weights.h5` file atomically.
+
+    Args:
+        model: the `keras.Model` whose weights to save.
+        path: destination, ending in `.weights.h5`.
+        overwrite: replace an existing file. Defaults to `True`.
+
+    Returns:
+        The `pathlib.Path` written.
+
+    Raises:
+        TypeError: `model` is not a keras.Model or `path` has the wrong type.
+        ValueError: `path` does not end in `.weights.h5`.
+        FileExistsError: `path` exists and `overwrite=False`.
+        OSError: the folder is not writable or the disk is full (`path` is unchanged).
+
+    Example:
+
+    >>> kerasdl.saving.save_weights(model, "last.weights.h5")  # doctest: +SKIP
+    """
+    import keras
+
+    if not isinstance(model, keras.layers.Layer):
+        raise TypeError(f"`model` must be a keras.Model; received {V.describe(model)} of type "
+                        f"{type(model).__name__}.")
+    p = _check_save_target(path, overwrite, lambda n: n.endswith(".weights.h5"),
+                           "`.weights.h5`")
+    with atomic_path(p, suffix=".weights.h5") as tmp:
+        model.save_weights(tmp)
+    return p
