@@ -1,0 +1,183 @@
+"""Rosenblatt's perceptron: a step output trained by the perceptron rule through ``fit``."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from kerasdl._validation import check_array, check_finite, check_number, check_choice
+from kerasdl.layers import step
+from kerasdl.models._components import check_input_shape, check_seed, make_initializer
+from kerasdl.models._registry import register_model
+
+__all__ = ["perceptron", "perceptron_loss", "PerceptronLoss"]
+
+
+def _same_rank(y_true, y_pred):
+    y_true = ops.cast(ops.convert_to_tensor(y_true), y_pred.dtype)
+    if len(y_true.shape) == len(y_pred.shape) - 1:
+        y_true = ops.expand_dims(y_true, -1)
+    elif len(y_true.shape) == len(y_pred.shape) + 1 and y_true.shape[-1] == 1:
+        y_true = ops.squeeze(y_true, -1)
+    return y_true
+
+
+@keras.saving.register_keras_serializable(package="kerasdl", name="perceptron_loss")
+def perceptron_loss(y_true, y_pred):
+    """Loss whose value is the 0/1 error and whose gradient gives the perceptron rule.
+
+    With targets ``t`` in {0, 1} and the perceptron's step output ``y`` in {0, 1}
+    (computed with a straight-through gradient, ``dy/dz = 1`` for ``z = w·x + b``)::
+
+        L = stop_gradient(y - t) * (y - stop_gradient(y)) + stop_gradient(|y - t|)
+
+    * **Value:** ``y - stop_gradient(y)`` is exactly 0, so ``L = |y - t|``: 1 for a
+      misclassified sample, 0 otherwise. The mean over a batch is the error rate.
+    * **Gradient:** only the first term has one: ``dL/dy = y - t``, hence
+      ``dL/dz = y - t`` and ``dL/dw = (y - t) x``, ``dL/db = y - t``.
+
+    ``(y - t)`` is also the gradient of the *perceptron criterion* ``max(0, -t'·z)`` with
+    ``t' = 2t - 1`` in {-1, +1}: zero on a correct sample and ``-t'`` on a wrong one
+    (``+1`` when the unit fired for a 0, ``-1`` when it stayed silent for a 1). So plain SGD
+    with batch size 1 and learning rate ``η`` performs exactly Rosenblatt's rule
+    ``w <- w + η (t - y) x``, ``b <- b + η (t - y)``, on every backend. (At ``z = 0`` the
+    step fires, so a 0-target sample there is counted wrong and updated, as in the rule.)
+    The ``|y - t|`` term is wrapped in ``stop_gradient``: without it the gradient would be
+    doubled.
+
+    Args:
+        y_true: targets in {0, 1}, shape ``(n,)`` or ``(n, 1)``.
+        y_pred: step outputs in {0, 1}, shape ``(n, 1)``.
+
+    Returns:
+        Per-sample losses, shape ``(n,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from kerasdl.models import perceptron_loss
+    >>> y = np.array([[1.0], [0.0], [1.0]], dtype="float32")
+    >>> np.asarray(perceptron_loss(np.array([1, 1, 0]), y)).tolist()
+    [0.0, 1.0, 1.0]
+    """
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = _same_rank(y_true, y_pred)
+    err = y_pred - y_true
+    per_unit = (ops.stop_gradient(err) * (y_pred - ops.stop_gradient(y_pred))
+                + ops.stop_gradient(ops.abs(err)))
+    return ops.mean(per_unit, axis=-1)
+
+
+@keras.saving.register_keras_serializable(package="kerasdl", name="PerceptronLoss")
+class PerceptronLoss(keras.losses.Loss):
+    """:func:`perceptron_loss` as a Keras ``Loss`` (value: error rate; gradient: the rule).
+
+    Args:
+        reduction: how per-sample losses are combined. Defaults to
+            ``"sum_over_batch_size"`` (the mean, i.e. the error rate).
+        name: the loss name. Defaults to ``"perceptron_loss"``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from kerasdl.models import PerceptronLoss
+    >>> float(PerceptronLoss()(np.array([1, 0]), np.array([[1.0], [1.0]], dtype="float32")))
+    0.5
+    """
+
+    def __init__(self, reduction="sum_over_batch_size", name="perceptron_loss", dtype=None):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+
+    def call(self, y_true, y_pred):
+        return perceptron_loss(y_true, y_pred)
+
+    def get_config(self):
+        return {"name": self.name, "reduction": self.reduction, "dtype": self.dtype}
+
+
+@register_model
+def perceptron(input_dim, *, weights=None, bias=None, learning_rate=1.0,
+               kernel_initializer="zeros", task="binary", num_classes=None, seed=None,
+               name="perceptron"):
+    """Rosenblatt's perceptron: ``y = step(w·x + b)``, trained by the perceptron rule.
+
+    One Dense unit computes ``z = w·x + b``; the output is the Heaviside step
+    ``y = 1 if z >= 0 else 0`` (:func:`kerasdl.layers.step`, exact 0/1 values, gradient passed
+    straight through). The model is returned **compiled** with :func:`perceptron_loss`
+    (value: the fraction misclassified; gradient: ``y - t``), SGD at ``learning_rate`` and an
+    ``accuracy`` metric, so ``model.fit(x, y, batch_size=1)`` is exactly the perceptron rule
+    ``w <- w + η (t - y) x``. Use targets in {0, 1}. With ``batch_size > 1`` each step
+    applies the *mean* of the per-sample updates (the batch perceptron).
+
+    The perceptron convergence theorem guarantees that the rule finds a separating line in
+    finitely many updates when one exists (AND, OR, NAND). XOR has none: no line puts
+    (0,1) and (1,0) on one side and (0,0) and (1,1) on the other, so a perceptron gets at
+    most 3 of its 4 rows right.
+
+    Args:
+        input_dim: number of inputs (an int, or a 1-tuple).
+        weights: hand-set weights ``w`` (one number per input). Defaults to None
+            (``kernel_initializer`` decides).
+        bias: hand-set bias ``b``. Defaults to None (0, or the initial bias).
+        learning_rate: the SGD step ``η``. Defaults to 1.0 (with zero initial weights and
+            0/1 inputs, the weights stay integers, as in the textbook).
+        kernel_initializer: initializer name for ``w`` when ``weights`` is None (see
+            :func:`list_initializers`). Defaults to ``"zeros"``.
+        task: must be ``"binary"`` (a perceptron separates two classes). Defaults to
+            ``"binary"``.
+        num_classes: None or 2. Defaults to None.
+        seed: seed for a random ``kernel_initializer``. Defaults to None.
+        name: model name. Defaults to ``"perceptron"``.
+
+    Returns:
+        A compiled ``keras.Sequential`` model with output shape ``(None, 1)``.
+
+    Raises:
+        ValueError: for a non-positive ``input_dim``, ``weights`` of the wrong length,
+            non-finite values, a non-positive learning rate, or a task other than binary.
+
+    Example (the textbook AND gate, no training):
+
+    >>> import numpy as np
+    >>> from kerasdl.models import perceptron
+    >>> model = perceptron(2, weights=[1, 1], bias=-1.5)
+    >>> x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype="float32")
+    >>> model.predict(x, verbose=0).ravel().tolist()
+    [0.0, 0.0, 0.0, 1.0]
+    """
+    shape = check_input_shape(input_dim, name="input_dim")
+    if len(shape) != 1:
+        raise ValueError(f"`input_dim` must be a number of inputs (an int); received {shape}. "
+                         f"Flatten the inputs first, e.g. x.reshape(len(x), -1).")
+    task = check_choice("task", task, ["binary", "multiclass", "regression"])
+    if task != "binary":
+        raise ValueError(f"A perceptron separates two classes: `task` must be 'binary'; "
+                         f"received {task!r}. Use softmax_regression or mlp for "
+                         f"task='multiclass', linear_regression for task='regression'.")
+    if num_classes not in (None, 2):
+        raise ValueError(f"`num_classes` must be 2 (or None) for a perceptron; received "
+                         f"{num_classes!r}.")
+    learning_rate = check_number("learning_rate", learning_rate, min_value=0.0,
+                                 min_inclusive=False)
+    seed = check_seed(seed)
+    init = make_initializer(kernel_initializer, seed=seed)
+    w = b = None
+    if weights is not None:
+        w = check_array("weights", weights, dtype_kind="biuf")
+        check_finite("weights", w)
+        if w.size != shape[0] or w.ndim > 2 or (w.ndim == 2 and w.shape[1] != 1):
+            raise ValueError(f"`weights` must hold one number per input ({shape[0]}); "
+                             f"received shape {w.shape}.")
+        w = w.reshape(shape[0], 1).astype("float32")
+    if bias is not None:
+        b = np.array([check_number("bias", bias)], dtype="float32")
+    unit = keras.layers.Dense(1, activation=step, kernel_initializer=init,
+                              bias_initializer="zeros", name="unit")
+    model = keras.Sequential([keras.Input(shape=shape), unit], name=name)
+    if w is not None:
+        unit.kernel.assign(w)
+    if b is not None:
+        unit.bias.assign(b)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
+                  loss=PerceptronLoss(),
+                  metrics=[keras.metrics.BinaryAccuracy(name="accuracy")])
+    return model
