@@ -583,7 +583,7 @@ def _lines_from(lines):
     if not isinstance(lines, (list, tuple)) or not lines:
         raise TypeError(f"`lines` must be a model or a non-empty list of (w, b) pairs; "
                         f"received {describe(lines)}.")
-    if len(lines) == 2 and np.ndim(lines[1]) == 0 and np.size(lines[0]) == 2:
+    if len(lines) == 2 and isinstance(lines[1], (numbers.Real, np.generic)):
         lines = [lines]  # a single (w, b) pair
     out = []
     for i, pair in enumerate(lines):

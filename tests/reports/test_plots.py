@@ -1,0 +1,251 @@
+"""The plotting functions: what they draw, what they save, and what they refuse."""
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from kerasdl.reports import plots
+
+
+@pytest.fixture(autouse=True)
+def no_pyplot_figures_leak():
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    yield
+    assert plt.get_fignums() == before
+
+
+XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype="float32")
+XOR_Y = np.array([0, 1, 1, 0])
+
+
+def test_public_names():
+    assert plots.__all__ == ["plot_confusion_matrix", "plot_decision_boundaries",
+                             "plot_decision_boundary", "plot_fit", "plot_history", "plot_lines",
+                             "plot_regression", "save_figure"]
+
+
+# --------------------------------------------------------------------------- history
+
+
+def test_history_one_panel_per_metric_train_and_validation():
+    history = {"loss": [1.0, 0.5, 0.25], "accuracy": [0.5, 0.75, 1.0],
+               "val_loss": [1.5, 0.75, 0.8], "val_accuracy": [0.5, 0.5, 0.75]}
+    fig = plots.plot_history(history)
+    assert isinstance(fig, Figure)
+    loss_ax, acc_ax = fig.axes
+    assert (loss_ax.get_title(), acc_ax.get_title()) == ("loss", "accuracy")
+    train, val = loss_ax.lines[:2]
+    np.testing.assert_array_equal(train.get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(train.get_ydata(), [1.0, 0.5, 0.25])
+    np.testing.assert_array_equal(val.get_ydata(), [1.5, 0.75, 0.8])
+    assert (train.get_label(), val.get_label()) == ("training", "validation")
+    # the best validation epoch (2) is marked
+    assert loss_ax.lines[2].get_xdata()[0] == 2
+    assert "best 0.75\n(epoch 2)" in [t.get_text() for t in loss_ax.texts]
+    np.testing.assert_array_equal(acc_ax.lines[1].get_ydata(), [0.5, 0.5, 0.75])
+
+
+def test_history_accepts_keras_history_like_objects():
+    class FakeHistory:
+        history = {"loss": [2.0, 1.0], "learning_rate": [0.1, 0.01], "mae": [3.0, 2.0]}
+
+    fig = plots.plot_history(FakeHistory())
+    # loss first, the learning rate last
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == ["loss", "mae",
+                                                                       "learning_rate"]
+
+
+def test_history_saves_png_of_the_figure_size(tmp_path, png_size):
+    path = tmp_path / "sub" / "curves.png"
+    fig = plots.plot_history({"loss": [1.0, 0.5]}, path=path)
+    width, height = png_size(path)
+    assert (width, height) == tuple(round(v * 100) for v in fig.get_size_inches())
+    assert path.stat().st_size < 200_000
+
+
+@pytest.mark.parametrize("history, error, message", [
+    ({"loss": []}, ValueError, r"`history` holds no epoch \(every list is empty\)"),
+    ({}, ValueError, r"`history` holds no epoch"),
+    ([1.0, 0.5], TypeError, r"`history` must be a dict of per-epoch lists"),
+    ({"loss": ["x"]}, TypeError, r"`history\['loss'\]` must be a list of numbers"),
+    ({1: [0.5]}, TypeError, r"`history` keys must be metric names \(str\); received 1\."),
+])
+def test_history_errors(history, error, message):
+    with pytest.raises(error, match=message):
+        plots.plot_history(history)
+
+
+# --------------------------------------------------------------------------- confusion matrix
+
+
+def test_confusion_matrix_counts_and_names():
+    fig = plots.plot_confusion_matrix([[5, 1], [2, 4]], class_names=["cat", "dog"])
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["5", "1", "2", "4"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["cat", "dog"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["cat", "dog"]
+    assert ax.get_title() == "confusion matrix (accuracy 0.750)"
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted", "true")
+
+
+def test_confusion_matrix_normalized_rows():
+    fig = plots.plot_confusion_matrix(np.array([[3, 1], [0, 0]]), normalize=True)
+    assert [t.get_text() for t in fig.axes[0].texts] == ["0.75", "0.25", "0.00", "0.00"]
+
+
+@pytest.mark.parametrize("cm, names, message", [
+    ([[1, 2, 3], [4, 5, 6]], None, r"`cm` must be a square matrix \(classes x classes\); "
+                                   r"received shape \(2, 3\)\."),
+    ([[1, -1], [0, 1]], None, r"`cm` holds negative counts"),
+    ([[1, 0], [0, 1]], ["a"], r"`class_names` must have one name per class \(2\); received 1 "
+                              r"names\."),
+    ([1, 2], None, r"`cm` must have 2 dimensions; received shape \(2,\)\."),
+])
+def test_confusion_matrix_errors(cm, names, message):
+    with pytest.raises(ValueError, match=message):
+        plots.plot_confusion_matrix(cm, class_names=names)
+
+
+# --------------------------------------------------------------------------- regression
+
+
+def test_regression_scatter_diagonal_and_errors_in_title():
+    fig = plots.plot_regression([1.0, 2.0, 3.0, 4.0], [[1.5], [2.5], [2.5], [3.5]])
+    ax = fig.axes[0]
+    offsets = ax.collections[0].get_offsets()
+    np.testing.assert_array_equal(offsets, [[1, 1.5], [2, 2.5], [3, 2.5], [4, 3.5]])
+    assert ax.get_title() == "predictions vs truth (MAE 0.5, R² 0.800)"
+    diagonal = ax.lines[0]
+    np.testing.assert_array_equal(diagonal.get_xdata(), diagonal.get_ydata())
+
+
+def test_regression_errors():
+    with pytest.raises(ValueError, match=r"`y_true` and `y_pred` must hold the same number of "
+                                         r"values; received 3 and 2"):
+        plots.plot_regression([1, 2, 3], [1, 2])
+    with pytest.raises(ValueError, match=r"`y_pred` contains non-finite values \(1 NaN, 0 inf"):
+        plots.plot_regression([1.0, 2.0], [1.0, np.nan])
+
+
+# --------------------------------------------------------------------------- 2-D inputs
+
+
+def test_decision_boundary_of_a_function_on_xor():
+    fig = plots.plot_decision_boundary(lambda v: np.abs(v[:, 0] - v[:, 1]), XOR_X, XOR_Y,
+                                       class_names=["0", "1"], resolution=20)
+    ax = fig.axes[0]
+    assert ax.get_title() == "decision boundary"
+    points = {c.get_label(): c.get_offsets().tolist() for c in ax.collections
+              if c.get_label() in ("0", "1")}
+    assert points == {"0": [[0, 0], [1, 1]], "1": [[0, 1], [1, 0]]}
+    assert ax.get_xlim() == (-0.25, 1.25) and ax.get_ylim() == (-0.25, 1.25)
+
+
+def test_decision_boundary_of_keras_models(binary_2d, make_dense):
+    model, data = binary_2d
+    fig = plots.plot_decision_boundary(model, data.x_train, data.y_train, title="t")
+    assert fig.axes[0].get_title() == "t"
+    softmax = make_dense([[1, 0, -1], [0, 1, -1]], [0, 0, 0], activation="softmax", name="s")
+    y = np.array([0, 1, 2, 0, 1, 2, 0, 1])
+    fig = plots.plot_decision_boundary(softmax, data.x_train, np.eye(3)[y], resolution=30)
+    labels = sorted(c.get_label() for c in fig.axes[0].collections
+                    if not c.get_label().startswith("_"))
+    assert labels == ["0", "1", "2"]  # one-hot labels are shown as classes
+
+
+def test_decision_boundaries_side_by_side():
+    models = {"and": lambda v: v.min(axis=1), "or": lambda v: v.max(axis=1),
+              "xor": lambda v: np.abs(v[:, 0] - v[:, 1])}
+    fig = plots.plot_decision_boundaries(models, XOR_X, XOR_Y, resolution=20)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in visible] == ["and", "or", "xor"]
+    fig = plots.plot_decision_boundaries([models["and"]] * 5, XOR_X, XOR_Y, resolution=10,
+                                         titles=list("abcde"), ncols=2)
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == list("abcde")
+    assert len(fig.axes) == 6  # 3 rows of 2, the last panel hidden
+
+
+def test_two_d_errors():
+    with pytest.raises(ValueError, match=r"`x` must have 2 features \(one per axis of the plot\)"
+                                         r"; received shape \(4, 3\)\."):
+        plots.plot_decision_boundary(lambda v: v[:, 0], np.zeros((4, 3)), [0, 1, 0, 1])
+    with pytest.raises(ValueError, match=r"`x` and `y` must have the same number of samples; "
+                                         r"received 4 and 3\."):
+        plots.plot_decision_boundary(lambda v: v[:, 0], XOR_X, [0, 1, 0])
+    with pytest.raises(ValueError, match=r"`resolution` must be >= 2"):
+        plots.plot_decision_boundary(lambda v: v[:, 0], XOR_X, XOR_Y, resolution=1)
+    with pytest.raises(TypeError, match=r"`model` must be a keras model or a function"):
+        plots.plot_decision_boundary("mlp", XOR_X, XOR_Y)
+    with pytest.raises(ValueError, match=r"`model` must return one row per input"):
+        plots.plot_decision_boundary(lambda v: v[:3, 0], XOR_X, XOR_Y, resolution=5)
+    with pytest.raises(ValueError, match=r"`models` is empty"):
+        plots.plot_decision_boundaries([], XOR_X, XOR_Y)
+    with pytest.raises(ValueError, match=r"`titles` must have one title per model \(1\); "
+                                         r"received 2\."):
+        plots.plot_decision_boundaries([lambda v: v[:, 0]], XOR_X, XOR_Y, titles=["a", "b"])
+
+
+def test_lines_from_pairs_pass_through_the_right_points():
+    fig = plots.plot_lines([([1.0, 1.0], -1.5), ([1.0, 0.0], -0.5)], XOR_X, XOR_Y,
+                           labels=["and", "vertical"])
+    ax = fig.axes[0]
+    sloped, vertical = ax.lines
+    xs, ys = sloped.get_xdata(), sloped.get_ydata()
+    np.testing.assert_allclose(xs + ys, [1.5, 1.5])  # on x1 + x2 = 1.5
+    np.testing.assert_array_equal(vertical.get_xdata(), [0.5, 0.5])
+    assert [sloped.get_label(), vertical.get_label()] == ["and", "vertical"]
+
+
+def test_lines_from_a_model_one_per_unit(make_dense):
+    hidden = make_dense([[1.0, -1.0], [1.0, -1.0]], [-0.5, 1.5], activation="relu", name="h")
+    fig = plots.plot_lines(hidden)
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["unit 1", "unit 2"]
+    np.testing.assert_allclose(ax.lines[0].get_xdata() + ax.lines[0].get_ydata(), [0.5, 0.5])
+    np.testing.assert_allclose(ax.lines[1].get_xdata() + ax.lines[1].get_ydata(), [1.5, 1.5])
+
+
+def test_lines_errors(make_dense):
+    with pytest.raises(ValueError, match=r"`lines\[0\]` weight must have 2 values \(w1, w2\); "
+                                         r"received 3\."):
+        plots.plot_lines([([1, 2, 3], 0.0)])
+    with pytest.raises(ValueError, match=r"`lines` is a model without a layer of kernel shape "
+                                         r"\(2, units\)"):
+        plots.plot_lines(make_dense(np.ones((3, 1)), [0.0], activation=None, name="m"))
+    with pytest.raises(ValueError, match=r"`labels` must have one label per line \(1\); "
+                                         r"received 2\."):
+        plots.plot_lines(([1.0, 1.0], 0.0), labels=["a", "b"])
+
+
+def test_fit_curve_of_a_1d_regression(regression_1d):
+    model, data = regression_1d
+    fig = plots.plot_fit(model, data.x_train, data.y_train, resolution=11)
+    curve = fig.axes[0].lines[0]
+    np.testing.assert_allclose(curve.get_xdata(), np.linspace(0, 7, 11), rtol=1e-6)
+    np.testing.assert_allclose(curve.get_ydata(), 2 * np.linspace(0, 7, 11) + 1, rtol=1e-5)
+    with pytest.raises(ValueError, match=r"`x` must have 1 feature for a fit plot; received "
+                                         r"shape \(4, 2\)\."):
+        plots.plot_fit(model, XOR_X, XOR_Y)
+
+
+# --------------------------------------------------------------------------- saving
+
+
+def test_save_figure_formats_and_atomicity(tmp_path, png_size, monkeypatch):
+    fig = plots.plot_history({"loss": [1.0, 0.5]})
+    assert plots.save_figure(fig, tmp_path / "a.svg").read_text().lstrip().startswith("<?xml")
+    path = plots.save_figure(fig, tmp_path / "a.png")
+    before = path.read_bytes()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("no space")
+
+    monkeypatch.setattr(fig, "savefig", fail)
+    with pytest.raises(RuntimeError, match="no space"):
+        plots.save_figure(fig, path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.png", "a.svg"]
+    with pytest.raises(TypeError, match=r"`fig` must be Figure; received"):
+        plots.save_figure("fig", tmp_path / "b.png")
