@@ -1,0 +1,53 @@
+"""Stop training at the first NaN or infinite loss, with a clear error."""
+
+import math
+
+import keras
+
+from kerasdl.errors import NonFiniteLossError
+
+__all__ = ["NonFiniteLoss"]
+
+
+class NonFiniteLoss(keras.callbacks.Callback):
+    """Raise :class:`kerasdl.errors.NonFiniteLossError` at the first non-finite batch loss.
+
+    The check runs after every batch, so training stops within one batch of the loss
+    turning NaN or infinite (``keras.callbacks.TerminateOnNaN`` only stops, silently).
+    No checkpoint is written after that batch, so the last good one stays loadable.
+
+    Args:
+        monitor: the batch log to check. Defaults to ``"loss"``.
+
+    Example:
+
+    >>> guard = NonFiniteLoss()
+    >>> guard.check(0.5, epoch=0, batch=0)
+    >>> guard.check(float("nan"), epoch=0, batch=3)
+    Traceback (most recent call last):
+    ...
+    kerasdl.errors.NonFiniteLossError: The training loss became nan at epoch 1, batch 4...
+    """
+
+    def __init__(self, monitor="loss"):
+        super().__init__()
+        self.monitor = monitor
+        self._epoch = 0
+
+    def check(self, value, *, epoch, batch):
+        """Raise NonFiniteLossError when ``value`` is NaN or infinite (pure)."""
+        value = float(value)
+        if not math.isfinite(value):
+            raise NonFiniteLossError(
+                f"The training loss became {value} at epoch {epoch + 1}, batch {batch + 1}. "
+                f"Lower the learning rate, scale the inputs, check the data for extreme "
+                f"values, or clip the gradients (optimizer_options={{'clipnorm': 1.0}}). "
+                f"Checkpoints written before this batch are intact."
+            )
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if logs and self.monitor in logs:
+            self.check(logs[self.monitor], epoch=self._epoch, batch=batch)

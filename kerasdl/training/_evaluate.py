@@ -1,0 +1,106 @@
+"""kerasdl.evaluate: Keras metrics plus, for classification, per-class scores."""
+
+import numpy as np
+
+from kerasdl._tasks import default_loss, default_metrics
+from kerasdl._validation import check_positive_int, describe
+
+__all__ = ["evaluate"]
+
+
+def _split_eval_data(model, data):
+    from kerasdl.data._dataset import Dataset
+    from kerasdl.training._data import _check_xy, infer_task
+
+    if isinstance(data, Dataset):
+        if data.x_test is not None:
+            x, y = data.x_test, data.y_test
+        elif data.x_val is not None:
+            x, y = data.x_val, data.y_val
+        else:
+            raise ValueError(f"Dataset {data.name!r} has neither a test nor a validation part "
+                             f"to evaluate on; pass (x, y) arrays instead.")
+        x, y = _check_xy("test", x, y)
+        return x, y, data.task, data.num_classes, data.class_names
+    if isinstance(data, (tuple, list)) and len(data) == 2:
+        x, y = _check_xy("test", data[0], data[1])
+        task, num_classes = infer_task(model, y)
+        return x, y, task, num_classes, None
+    raise TypeError("`data` must be a kerasdl.data.Dataset or a tuple (x, y); received "
+                    f"{describe(data)} of type {type(data).__name__}.")
+
+
+def evaluate(model, data, *, batch_size=256, task=None, class_names=None, verbose=0):
+    """Evaluate a model: its loss and metrics, plus per-class scores for classification.
+
+    On a :class:`kerasdl.data.Dataset` the test part is used (else the validation part).
+    For classification the result also holds per-class precision, recall, F1 and support,
+    their macro averages, and the confusion matrix (rows: true class, columns: predicted).
+
+    Args:
+        model: a ``keras.Model``; compiled, or compiled here with the task's default loss
+            and metrics.
+        data: a ``kerasdl.data.Dataset`` or a tuple ``(x, y)``.
+        batch_size: samples per prediction batch. Defaults to 256.
+        task: "binary", "multiclass" or "regression". Defaults to None (from the Dataset,
+            else guessed from the labels and the model's output layer).
+        class_names: names for the per-class table. Defaults to None (the Dataset's, else
+            "0", "1", ...).
+        verbose: Keras verbosity. Defaults to 0.
+
+    Returns:
+        A dict: ``"loss"`` and each compiled metric (floats); for classification also
+        ``"per_class"`` (``{name: {"precision", "recall", "f1", "support"}}``),
+        ``"macro_precision"``, ``"macro_recall"``, ``"macro_f1"``, ``"confusion_matrix"``
+        (list of lists) and ``"class_names"``.
+
+    Raises:
+        TypeError / ValueError: for data that is not arrays or a Dataset, or does not fit.
+
+    Example:
+
+    >>> import numpy as np, keras
+    >>> m = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+    >>> out = evaluate(m, (np.zeros((4, 2), "float32"), np.array([0, 1, 0, 1])))
+    >>> out["confusion_matrix"]
+    [[2, 0], [2, 0]]
+    """
+    batch_size = check_positive_int("batch_size", batch_size)
+    x, y, data_task, num_classes, data_names = _split_eval_data(model, data)
+    task = task or data_task
+    if not getattr(model, "compiled", False) or getattr(model, "loss", None) is None:
+        label_format = "onehot" if (y.ndim == 2 and y.shape[1] > 1) else "sparse"
+        model.compile(optimizer="sgd", loss=default_loss(task, label_format),
+                      metrics=default_metrics(task))
+    results = model.evaluate(x, y, batch_size=batch_size, verbose=verbose, return_dict=True)
+    out = {k: float(v) for k, v in results.items()}
+    if task not in ("binary", "multiclass"):
+        return out
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+    probs = np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
+    if task == "binary":
+        pred = (probs.reshape(len(probs), -1)[:, 0] > 0.5).astype(int)
+        k = 2
+    else:
+        pred = probs.reshape(len(probs), -1).argmax(axis=1)
+        k = int(num_classes or probs.shape[-1])
+    true = y.argmax(axis=1) if (y.ndim == 2 and y.shape[1] > 1) else y.reshape(-1)
+    true = true.astype(int)
+    labels = list(range(k))
+    names = [str(n) for n in (class_names or data_names or labels)]
+    precision, recall, f1, support = precision_recall_fscore_support(
+        true, pred, labels=labels, zero_division=0)
+    out["per_class"] = {
+        names[i]: {"precision": float(precision[i]), "recall": float(recall[i]),
+                   "f1": float(f1[i]), "support": int(support[i])}
+        for i in range(k)
+    }
+    out["macro_precision"] = float(np.mean(precision))
+    out["macro_recall"] = float(np.mean(recall))
+    out["macro_f1"] = float(np.mean(f1))
+    out["confusion_matrix"] = confusion_matrix(true, pred, labels=labels).tolist()
+    out["class_names"] = names
+    return out
+
+
