@@ -156,7 +156,9 @@ def build_dataset(*, x_train, y_train, x_test=None, y_test=None, task, num_class
     seed = check_int("seed", seed, min_value=0)
 
     # Split (a shipped test part is kept; val then comes out of the training part).
-    if x_test is None:
+    if x_test is None and not (val or test):
+        parts = {"train": (x_train, y_train)}  # nothing to split: keep the original order
+    elif x_test is None:
         tr, va, te = split_indices(len(x_train), y_train, val=val or 0.0, test=test or 0.0,
                                    stratify=stratify, seed=seed)
         parts = {"train": (x_train[tr], y_train[tr])}

@@ -33,9 +33,11 @@ def _resolve(x, y, part):
 class ArraySequence(keras.utils.PyDataset):
     """Batches of numpy arrays for ``model.fit`` on every backend, shuffled per epoch by seed.
 
-    Epoch ``e`` visits the samples in the order ``default_rng([seed, e]).permutation(n)``, so
-    a run is reproducible and every epoch sees a new order. Works on memory-mapped arrays too
-    (each batch is read when requested).
+    The samples are visited in the order ``default_rng([seed, epoch]).permutation(n)``, where
+    ``epoch`` counts the calls of ``on_epoch_end`` (Keras calls it after every epoch, and once
+    when it sets the dataset up), so a run is reproducible on every backend and every epoch
+    sees a new order. ``set_epoch`` jumps to a given order (e.g. when resuming). Works on
+    memory-mapped arrays too (each batch is read when requested).
 
     Args:
         x: inputs, or a :class:`Dataset` (then ``part`` picks train, val or test).
