@@ -312,8 +312,9 @@ def render_report(run):
         _config_section(config),
         _files_section(run_dir),
         f"<footer>Built {built} by kerasdl from the files in this folder. Rebuild it with "
-        f"<code>kerasdl report {_esc(run_dir)}</code> or "
-        f"<code>kerasdl.reports.build_report(...)</code>.</footer></main>",
+        f"<code>kerasdl report RUN_DIR</code> or "
+        f"<code>kerasdl.reports.build_report(RUN_DIR)</code>, RUN_DIR being this folder."
+        f"</footer></main>",
     ]
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

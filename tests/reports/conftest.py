@@ -42,6 +42,16 @@ def dense_model(weights, bias, *, activation, name):
 @pytest.fixture
 def binary_2d():
     """p(on) = sigmoid(10 * x1): predicts "on" exactly when x1 > 0."""
+    return _binary_2d()
+
+
+@pytest.fixture(scope="module")
+def binary_2d_shared():
+    """:func:`binary_2d` shared by a module: for tests that neither train nor patch it."""
+    return _binary_2d()
+
+
+def _binary_2d():
     model = dense_model([[10.0], [0.0]], [0.0], activation="sigmoid", name="threshold")
     model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
     x_train = np.array([[-1, -1], [-1, 1], [1, -1], [1, 1], [-2, 0], [2, 0], [-0.5, 0.5],

@@ -3,6 +3,8 @@
 import base64
 import json
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -12,14 +14,20 @@ from kerasdl.reports import build_report, plot_history, write_run
 EXTERNAL = re.compile(r"""(src|href)\s*=\s*(?!["']?(data:|#))""", re.IGNORECASE)
 
 
-@pytest.fixture
-def run_dir(tmp_path, binary_2d):
-    model, data = binary_2d
-    return write_run(tmp_path / "run", model=model, data=data,
+@pytest.fixture(scope="module")
+def template(tmp_path_factory, binary_2d_shared):
+    model, data = binary_2d_shared
+    return write_run(tmp_path_factory.mktemp("template") / "run", model=model, data=data,
                      history={"loss": [0.9, 0.5], "val_loss": [1.0, 0.6]},
                      metrics={"accuracy": 0.625, "loss": 0.4321},
                      config={"optimizer": "sgd", "learning_rate": 0.05, "seed": 3},
                      timings={"wall_s": 2.5, "epoch_s": [1.0, 1.5]})
+
+
+@pytest.fixture
+def run_dir(tmp_path, template):
+    """A fresh copy of the template run folder (tests may damage or extend it)."""
+    return Path(shutil.copytree(template, tmp_path / "run"))
 
 
 def assert_self_contained(page):
