@@ -1,0 +1,283 @@
+"""ImageDataGenerator: legacy meanings, flow/flow_from_directory/flow_from_dataframe, fit."""
+
+import keras
+import numpy as np
+import pytest
+
+from kerasdl.augment import ImageDataGenerator, ImageDataGeneratorLayer
+from kerasdl.augment import _ops
+
+
+def _np(x):
+    return keras.ops.convert_to_numpy(x)
+
+
+def _asym(size=7, channels=2):
+    base = np.arange(size * size, dtype="float32").reshape(size, size)
+    return np.stack([base + 100 * c for c in range(channels)], axis=-1)
+
+
+def test_apply_transform_legacy_meanings():
+    gen = ImageDataGenerator(interpolation_order=0)
+    x = _asym()
+    np.testing.assert_array_equal(gen.apply_transform(x, {"theta": 90}), np.rot90(x))
+    np.testing.assert_array_equal(gen.apply_transform(x, {"flip_horizontal": True}),
+                                  x[:, ::-1])
+    np.testing.assert_array_equal(gen.apply_transform(x, {"flip_vertical": True}), x[::-1])
+    marker = np.zeros((9, 9, 1), "float32")
+    marker[4, 4] = 1
+    # legacy: the output pixel (x, y) reads the input at (x + tx, y + ty)
+    out = gen.apply_transform(marker, {"tx": 2})
+    assert np.argwhere(out[..., 0] == 1).tolist() == [[4, 2]]
+    out = gen.apply_transform(marker, {"ty": -3})
+    assert np.argwhere(out[..., 0] == 1).tolist() == [[7, 4]]
+    square = np.zeros((16, 16, 1), "float32")
+    square[6:10, 6:10] = 1
+    out = gen.apply_transform(square, {"zx": 0.5, "zy": 0.5})  # legacy zoom < 1 zooms in
+    assert out.sum() == 64 and np.argwhere(out[..., 0]).min(0).tolist() == [4, 4]
+
+
+def test_channel_shift_and_brightness_legacy():
+    gen = ImageDataGenerator()
+    x = np.stack([np.full((2, 2), 10.0), np.full((2, 2), 200.0)], -1).astype("float32")
+    out = gen.apply_transform(x, {"channel_shift_intensity": 50.0})
+    np.testing.assert_array_equal(out[0, 0], [60.0, 200.0])  # clipped to the image's range
+    out = gen.apply_transform(x, {"brightness": 1.5})
+    np.testing.assert_array_equal(out[0, 0], [15.0, 255.0])  # scaled, clipped to 255
+
+
+def test_matches_tf_keras_on_square_images():
+    legacy = pytest.importorskip("tf_keras.preprocessing.image")
+    x = np.random.default_rng(0).random((11, 11, 3)).astype("float32") * 255
+    for order in (0, 1):
+        old = legacy.ImageDataGenerator(interpolation_order=order)
+        new = ImageDataGenerator(interpolation_order=order)
+        for p in [{"theta": 37}, {"shear": 20}, {"tx": 1.5, "ty": -2}, {"zx": 0.7, "zy": 1.2},
+                  {"flip_vertical": True, "theta": 30, "tx": 1.5, "zx": 1.2, "shear": 10}]:
+            np.testing.assert_allclose(new.apply_transform(x, p),
+                                       old.apply_transform(x.copy(), dict(p)), atol=1e-3)
+
+
+def test_backend_matrix_twin_matches_numpy():
+    from kerasdl.augment._generator import _legacy_matrices_ops
+
+    rng = np.random.default_rng(0)
+    n = 5
+    p = {"theta": rng.uniform(-40, 40, n), "tx": rng.uniform(-3, 3, n),
+         "ty": rng.uniform(-3, 3, n), "shear": rng.uniform(-20, 20, n),
+         "zx": rng.uniform(0.8, 1.2, n), "zy": rng.uniform(0.8, 1.2, n),
+         "flip_horizontal": rng.random(n) < 0.5, "flip_vertical": rng.random(n) < 0.5}
+    expected = _ops.legacy_matrices(p, 10, 14)
+    got = _legacy_matrices_ops(
+        keras.src.backend, *[keras.ops.convert_to_tensor(np.asarray(p[k], "float32")) for k in
+                             ("theta", "tx", "ty", "shear", "zx", "zy")],
+        keras.ops.convert_to_tensor(np.where(p["flip_horizontal"], -1.0, 1.0).astype("float32")),
+        keras.ops.convert_to_tensor(np.where(p["flip_vertical"], -1.0, 1.0).astype("float32")),
+        10, 14)
+    np.testing.assert_allclose(_np(got), expected, atol=1e-5)
+
+
+def test_shift_range_meanings():
+    gen = ImageDataGenerator(width_shift_range=0.25, height_shift_range=3)
+    rng = np.random.default_rng(0)
+    p = gen._draw(2000, 10, 20, rng)
+    assert np.abs(p["tx"]).max() <= 5.0 and np.abs(p["tx"]).max() > 4.9  # 0.25 * width 20
+    assert set(np.unique(p["ty"]).tolist()) == {-2.0, -1.0, 0.0, 1.0, 2.0}  # int: pixels
+    gen = ImageDataGenerator(width_shift_range=[2, 4], height_shift_range=2.5)
+    p = gen._draw(2000, 10, 20, rng)
+    assert set(np.unique(p["tx"]).tolist()) == {-4.0, -2.0, 2.0, 4.0}
+    assert np.abs(p["ty"]).max() <= 2.5 and np.abs(p["ty"]).max() > 2.4  # float >= 1: pixels
+    gen = ImageDataGenerator(zoom_range=0.2)
+    assert gen.zoom_range == (0.8, 1.2)
+
+
+def test_random_transform_seeded_and_zero_ranges_identity():
+    gen = ImageDataGenerator(rotation_range=30, zoom_range=0.2, horizontal_flip=True)
+    x = np.random.default_rng(0).random((8, 8, 3)).astype("float32")
+    np.testing.assert_array_equal(gen.random_transform(x, seed=3), gen.random_transform(x, 3))
+    assert gen.get_random_transform(x.shape, seed=3) == gen.get_random_transform(x.shape, 3)
+    np.testing.assert_array_equal(ImageDataGenerator().random_transform(x, seed=1), x)
+
+
+def test_flow_every_sample_once_per_epoch_and_disjoint_subsets():
+    n = 23
+    x = np.arange(n, dtype="float32").reshape(n, 1, 1, 1) * np.ones((1, 4, 4, 1), "float32")
+    y = np.arange(n)
+    gen = ImageDataGenerator(horizontal_flip=True, validation_split=0.3)
+    train = gen.flow(x, y, batch_size=5, seed=0, subset="training", ignore_class_split=True)
+    val = gen.flow(x, y, batch_size=5, seed=0, subset="validation", ignore_class_split=True)
+    orders = []
+    for _ in range(2):
+        seen = []
+        for i in range(len(train)):
+            xb, yb = train[i]
+            np.testing.assert_array_equal(xb[:, 0, 0, 0], yb.astype("float32"))
+            seen.extend(yb.tolist())
+        assert sorted(seen) == list(range(6, 23))
+        orders.append(seen)
+        train.on_epoch_end()
+    assert orders[0] != orders[1]  # reshuffled
+    val_seen = [v for i in range(len(val)) for v in val[i][1].tolist()]
+    assert sorted(val_seen) == list(range(6))
+    assert not set(val_seen) & set(orders[0])
+    assert len(train) == 4 and len(val) == 2
+
+
+def test_flow_yields_x_only_and_sample_weights():
+    x = np.zeros((6, 4, 4, 1), "float32")
+    gen = ImageDataGenerator()
+    only_x = gen.flow(x, batch_size=4, shuffle=False)
+    assert only_x[0].shape == (4, 4, 4, 1) and only_x[1].shape == (2, 4, 4, 1)
+    xb, yb, wb = gen.flow(x, np.arange(6), sample_weight=np.arange(6) / 10, batch_size=4,
+                          shuffle=False)[1]
+    assert yb.tolist() == [4, 5] and wb.tolist() == [0.4, 0.5]
+
+
+def test_flow_with_model_fit():
+    x = np.random.default_rng(0).random((20, 6, 6, 1)).astype("float32")
+    y = np.arange(20) % 2
+    model = keras.Sequential([keras.Input((6, 6, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(2, activation="softmax")])
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    gen = ImageDataGenerator(rotation_range=10, width_shift_range=0.1)
+    history = model.fit(gen.flow(x, y, batch_size=8, seed=0), epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2 and np.isfinite(history.history["loss"]).all()
+
+
+def test_featurewise_centering_gives_zero_mean():
+    x = np.random.default_rng(0).random((30, 5, 5, 3)).astype("float32") * 255
+    gen = ImageDataGenerator(featurewise_center=True, featurewise_std_normalization=True,
+                             rescale=1 / 255)
+    gen.fit(x)
+    out = gen.standardize(x)
+    np.testing.assert_allclose(out.mean(axis=(0, 1, 2)), np.zeros(3), atol=1e-5)
+    np.testing.assert_allclose(out.std(axis=(0, 1, 2)), np.ones(3), atol=1e-4)
+    assert gen.mean.shape == (1, 1, 3)
+
+
+def test_zca_whitening_decorrelates():
+    x = np.random.default_rng(0).random((200, 3, 3, 1)).astype("float32")
+    x[..., 0, 0, 0] = x[..., 0, 1, 0] * 0.9 + 0.1 * x[..., 0, 0, 0]  # correlate two pixels
+    gen = ImageDataGenerator(zca_whitening=True, zca_epsilon=1e-8)
+    assert gen.featurewise_center  # legacy: ZCA implies centring
+    out = gen.fit(x).standardize(x).reshape(200, -1)
+    cov = out.T @ out / 200
+    np.testing.assert_allclose(cov, np.eye(9), atol=1e-3)
+
+
+def test_samplewise_and_preprocessing_function():
+    x = np.random.default_rng(0).random((4, 5, 5, 2)).astype("float32")
+    gen = ImageDataGenerator(samplewise_std_normalization=True,
+                             preprocessing_function=lambda img: img * 2)
+    out = gen.standardize(x)
+    np.testing.assert_allclose(out.mean(axis=(1, 2, 3)), np.zeros(4), atol=1e-5)
+    np.testing.assert_allclose(out.std(axis=(1, 2, 3)), np.ones(4), atol=1e-4)
+
+
+def test_standardize_before_fit_raises():
+    with pytest.raises(ValueError, match=r"has not been fit: call `.fit\(x_train\)` first"):
+        ImageDataGenerator(featurewise_center=True).standardize(np.zeros((2, 2, 1)))
+
+
+def test_flow_from_directory_and_dataframe(tmp_path):
+    from PIL import Image
+
+    for cls, value in (("cat", 50), ("dog", 200)):
+        (tmp_path / cls).mkdir()
+        for i in range(5):
+            Image.fromarray(np.full((6, 8, 3), value + i, np.uint8)).save(
+                tmp_path / cls / f"{i}.png")
+    gen = ImageDataGenerator(rescale=1 / 255, validation_split=0.4)
+    it = gen.flow_from_directory(tmp_path, target_size=(4, 4), batch_size=4, shuffle=False,
+                                 subset="training")
+    assert it.class_indices == {"cat": 0, "dog": 1} and it.samples == 6
+    xb, yb = it[0]
+    assert xb.shape == (4, 4, 4, 3) and yb.shape == (4, 2)
+    np.testing.assert_allclose(xb[0, 0, 0], np.full(3, 52 / 255), atol=1e-6)
+    val = gen.flow_from_directory(tmp_path, target_size=(4, 4), subset="validation",
+                                  class_mode="sparse", color_mode="grayscale")
+    assert sorted(val.filenames) == ["cat/0.png", "cat/1.png", "dog/0.png", "dog/1.png"]
+    assert not set(val.filenames) & set(it.filenames)
+    xb, yb = val[0]
+    assert xb.shape == (4, 4, 4, 1) and sorted(yb.tolist()) == [0, 0, 1, 1]
+
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"filename": [f"{c}/{i}.png" for c in ("cat", "dog") for i in range(5)],
+                       "class": ["cat"] * 5 + ["dog"] * 5, "w": np.arange(10.0)})
+    it = ImageDataGenerator().flow_from_dataframe(df, directory=tmp_path, target_size=(4, 4),
+                                                  weight_col="w", class_mode="binary",
+                                                  batch_size=10, shuffle=False)
+    xb, yb, wb = it[0]
+    assert yb.tolist() == [0.0] * 5 + [1.0] * 5 and wb.tolist() == list(range(10))
+    assert xb[7, 0, 0, 0] == 202.0
+
+
+def test_save_to_dir(tmp_path):
+    x = np.random.default_rng(0).random((3, 4, 4, 3)).astype("float32")
+    it = ImageDataGenerator(rotation_range=10).flow(x, batch_size=3, seed=0,
+                                                    save_to_dir=tmp_path, save_prefix="aug")
+    it[0]
+    assert len(list(tmp_path.glob("aug_*.png"))) == 3
+
+
+def test_as_layer_same_augmentation_in_model():
+    x = np.random.default_rng(0).random((6, 8, 8, 3)).astype("float32") * 255
+    gen = ImageDataGenerator(rotation_range=20, width_shift_range=2, height_shift_range=0.1,
+                             zoom_range=0.1, horizontal_flip=True, rescale=1 / 255,
+                             featurewise_center=True)
+    gen.fit(x)
+    layer = gen.as_layer()
+    assert isinstance(layer, ImageDataGeneratorLayer)
+    inference = _np(layer(x, training=False))
+    np.testing.assert_allclose(inference, gen.standardize(x), atol=1e-5)
+    training = _np(layer(x, training=True))
+    assert training.shape == x.shape and not np.allclose(training, inference)
+    clone = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(layer))
+    assert clone.get_config() == layer.get_config()
+
+
+def test_as_layer_refuses_what_it_cannot_move():
+    with pytest.raises(ValueError, match=r"cannot move `preprocessing_function`"):
+        ImageDataGenerator(preprocessing_function=np.fliplr).as_layer()
+    with pytest.raises(ValueError, match=r"does not support `zca_whitening`"):
+        ImageDataGenerator(zca_whitening=True).as_layer()
+    with pytest.raises(ValueError, match=r"Call `.fit\(x_train\)` before as_layer"):
+        ImageDataGenerator(featurewise_center=True).as_layer()
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(interpolation_order=3), ValueError, r"`interpolation_order` must be 0 \(nearest\) or "
+                                              r"1 \(bilinear\); received 3"),
+    (dict(fill_mode="mirror"), ValueError, r"`fill_mode` must be one of"),
+    (dict(validation_split=1.5), ValueError, r"`validation_split` must be in \[0, 1\); "
+                                             r"received 1.5"),
+    (dict(rotation_range=-10), ValueError, r"`rotation_range` must be in \[0, 360\]"),
+    (dict(zoom_range=(1.2, 0.8)), ValueError, r"lower <= upper"),
+    (dict(zoom_range=1.5), ValueError, r"`zoom_range` must be in \[0, 1\)"),
+    (dict(width_shift_range=-1), ValueError, r"`width_shift_range` must be >= 0"),
+    (dict(brightness_range=0.5), ValueError, r"`brightness_range` must be a pair"),
+    (dict(horizontal_flip="yes"), TypeError, r"`horizontal_flip` must be True or False"),
+    (dict(preprocessing_function=3), TypeError, r"`preprocessing_function` must be callable"),
+    (dict(data_format="nhwc"), ValueError, r"`data_format` must be one of"),
+])
+def test_constructor_validation(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        ImageDataGenerator(**kwargs)
+
+
+def test_flow_validation():
+    gen = ImageDataGenerator()
+    x = np.zeros((4, 3, 3, 1), "float32")
+    with pytest.raises(ValueError, match=r"needs a `validation_split` in \(0, 1\)"):
+        gen.flow(x, subset="training")
+    with pytest.raises(ValueError, match=r"`subset` must be one of 'training', 'validation'"):
+        ImageDataGenerator(validation_split=0.5).flow(x, subset="test")
+    with pytest.raises(ValueError, match=r"same number of samples; received 4 and 3"):
+        gen.flow(x, np.arange(3))
+    with pytest.raises(ValueError, match=r"must have 4 dimensions"):
+        gen.flow(np.zeros((4, 3, 3)))
+    with pytest.raises(ValueError, match=r"different classes after the split"):
+        ImageDataGenerator(validation_split=0.5).flow(x, np.array([0, 0, 1, 1]),
+                                                      subset="training")
+    with pytest.raises(ValueError, match=r"Unknown transform parameter\(s\) \['rotate'\]"):
+        gen.apply_transform(x[0], {"rotate": 3})
