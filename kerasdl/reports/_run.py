@@ -245,47 +245,61 @@ def _parse_history_csv(path):
     return history
 
 
-def _evaluation_part(data):
+def _evaluation_part(data, wanted=None):
+    """The part of ``data`` to evaluate on: ``wanted`` when it has it, else test/val/train."""
+    parts = data.parts()
+    if wanted in parts:
+        return wanted, parts[wanted]
     for part in ("test", "val", "train"):
-        if part in data.parts():
-            return part, data.parts()[part]
-    return None, (None, None)  # unreachable: a Dataset always has a train part
+        if part in parts:
+            return part, parts[part]
+    raise ValueError("`data` has no part to evaluate on.")  # a Dataset always has "train"
 
 
-def _evaluate(model, data, given, *, predict=True):
-    """The evaluation section: given numbers, completed from predictions on the data."""
-    section = {}
-    outputs = None
-    if model is not None and data is not None and predict:
-        part, (x, y) = _evaluation_part(data)
+def _evaluate(model, data, given):
+    """The evaluation section and the model's outputs on the evaluated part.
+
+    Numbers in ``given`` (e.g. from ``kerasdl.evaluate``) win. Numbers computed here from
+    ``model`` and ``data`` complete them only when both describe the same part of the data,
+    so a report never mixes a confusion matrix of one part with scores of another.
+    """
+    given = _jsonable(given) if given else {}
+    section, outputs, part = {}, None, None
+    if model is not None and data is not None:
+        wanted = given.get("part")
+        part, (x, y) = _evaluation_part(data, wanted)
         outputs = _plots._predict(model, np.asarray(x))
-        section["part"] = part
-        if data.task == "regression":
-            section.update(_summary.regression_summary(y, outputs))
-        else:
-            y_true = _summary.true_classes(y)
-            y_pred = _summary.predicted_classes(outputs)
-            k = int(data.num_classes or max(y_true.max(), y_pred.max()) + 1)
-            k = max(k, int(y_true.max()) + 1, int(y_pred.max()) + 1)
-            cm = _summary.confusion_matrix(y_true, y_pred, num_classes=k)
-            names = data.class_names if data.class_names is not None and len(
-                data.class_names) == k else None
-            section.update(_summary.classification_summary(cm, names))
+        if wanted is None or wanted == part:
+            section["part"] = part
+            if data.task == "regression":
+                section.update(_summary.regression_summary(y, outputs))
+            else:
+                y_true = _summary.true_classes(y)
+                y_pred = _summary.predicted_classes(outputs)
+                k = max(int(data.num_classes or 0), int(y_true.max()) + 1,
+                        int(y_pred.max()) + 1)
+                cm = _summary.confusion_matrix(y_true, y_pred, num_classes=k)
+                names = (data.class_names if data.class_names is not None
+                         and len(data.class_names) == k else None)
+                section.update(_summary.classification_summary(cm, names))
     if given:
-        given = _jsonable(given)
-        if "confusion_matrix" in given and "per_class" not in given:
-            cm = np.asarray(given["confusion_matrix"])
-            if cm.ndim == 2 and cm.shape[0] == cm.shape[1]:
-                extra = _summary.classification_summary(cm, given.get("class_names"))
-                given = {**extra, **given}
+        cm = given.get("confusion_matrix")
+        if cm is not None and np.ndim(cm) == 2 and np.shape(cm)[0] == np.shape(cm)[1]:
+            names = given.get("class_names")
+            if names is not None and len(names) != np.shape(cm)[0]:
+                names = None
+            derived = _summary.classification_summary(np.asarray(cm), names)
+            for key in derived:  # computed numbers of the same part, recomputed from `cm`
+                section.pop(key, None)
+            given = {**derived, **given}
         section.update(given)
-    return section, outputs
+    return section, outputs, part
 
 
 # --------------------------------------------------------------------------- plots
 
 
-def _write_plots(run_dir, *, models, data, history, evaluation, outputs):
+def _write_plots(run_dir, *, models, data, history, evaluation, outputs, part):
     written = []
     plots_dir = run_dir / "plots"
 
@@ -306,8 +320,12 @@ def _write_plots(run_dir, *, models, data, history, evaluation, outputs):
     if data is None or not models:
         return written
     if data.task == "regression" and outputs is not None:
-        _, (_, y) = _evaluation_part(data)
-        save(_plots.plot_regression(y, outputs), target("predictions"))
+        _, (_, y) = _evaluation_part(data, part)
+        mae = float(np.mean(np.abs(np.asarray(y, dtype="float64").reshape(-1)
+                                   - outputs.reshape(-1))))
+        save(_plots.plot_regression(y, outputs, title=f"predictions vs truth, {part} part "
+                                                      f"(MAE {mae:.3g})"),
+             target("predictions"))
     x_train = np.asarray(data.x_train)
     if x_train.ndim == 2 and x_train.shape[1] == 2 and data.task != "regression":
         x, y = x_train, np.asarray(data.y_train)
@@ -418,9 +436,8 @@ def write_run(run_dir, *, model=None, data=None, history=None, metrics=None, con
     single = models.get(None) if len(models) == 1 else None
 
     # Evaluate first: a model that cannot predict on its data fails before any file changes.
-    eval_section, outputs = _evaluate(single, data, given_eval)
-    if len(models) > 1 and data is not None and not given_eval:
-        eval_section = {}  # several models: their numbers are in `metrics`, keyed by model
+    # (several models: their numbers are in `metrics`, keyed by model)
+    eval_section, outputs, part = _evaluate(single, data, given_eval)
 
     settings = _jsonable(config)
     env = _environment()
@@ -454,7 +471,7 @@ def write_run(run_dir, *, model=None, data=None, history=None, metrics=None, con
     if plots:
         plot_models = models if single is None else {None: single}
         _write_plots(run_dir, models=plot_models, data=data, history=hist,
-                     evaluation=eval_section, outputs=outputs)
+                     evaluation=eval_section, outputs=outputs, part=part)
 
     from kerasdl.reports._html import build_report
 

@@ -323,3 +323,32 @@ def test_read_run_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"is not a kerasdl run folder: config\.json is "
                                                 r"missing \(found: notes\.txt\)"):
         read_run(tmp_path)
+
+
+def test_given_evaluation_of_another_part_is_not_mixed(tmp_path, binary_2d):
+    model, data = binary_2d  # the data has no "val" part: nothing is computed for it
+    write_run(tmp_path, model=model, data=data, plots=False,
+              evaluation={"part": "val", "loss": 0.5, "confusion_matrix": [[1, 0], [1, 2]],
+                          "class_names": ["off", "on"]})
+    ev = json.loads((tmp_path / "metrics.json").read_text())["evaluation"]
+    assert ev["part"] == "val"
+    assert ev["confusion_matrix"] == [[1, 0], [1, 2]]
+    assert ev["accuracy"] == 0.75 and ev["samples"] == 4
+    assert ev["per_class"]["on"] == {"precision": 1.0, "recall": 2 / 3, "f1": 0.8,
+                                     "support": 3}
+
+
+def test_end_to_end_with_kerasdl_train(tmp_path, binary_2d):
+    import kerasdl
+
+    model, data = binary_2d
+    result = kerasdl.train(model, data, epochs=2, batch_size=4, run_dir=tmp_path / "run",
+                           verbose=0, seed=0)
+    run = read_run(tmp_path / "run")
+    assert run["history"] == {k: [float(v) for v in vals] for k, vals in result.history.items()}
+    assert run["metrics"]["metrics"] == pytest.approx(result.metrics)
+    assert run["config"]["seed"] == 0
+    assert run["metrics"]["evaluation"]["part"] == "test"
+    assert [p.name for p in run["plots"]] == ["learning_curves.png", "confusion_matrix.png",
+                                             "decision_boundary.png"]
+    assert run["report"] is not None
