@@ -49,8 +49,8 @@ def from_npz(path, **options):
     """
     path = _check_path("path", path)
     try:
-        with np.load(path, allow_pickle=False) as f:
-            keys = set(getattr(f, "files", ()))
+        with open(path, "rb") as handle:
+            keys = set(getattr(np.load(handle, allow_pickle=False), "files", ()))
     except Exception:  # noqa: BLE001 - read_npz_arrays below gives the precise error
         keys = set()
     if {"x_train", "y_train"} <= keys:

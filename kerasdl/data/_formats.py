@@ -11,6 +11,7 @@ import io
 import os
 import pickle
 import tarfile
+import warnings
 import zlib
 from pathlib import Path
 
@@ -164,10 +165,10 @@ def read_npz_arrays(path, keys):
     """
     path = Path(path)
     try:
-        f = np.load(path, allow_pickle=False)
-        if not hasattr(f, "files"):
-            raise _damaged(path, "is a single .npy array, not an .npz archive")
-        with f:
+        with open(path, "rb") as handle:  # our handle: closed even when numpy fails
+            f = np.load(handle, allow_pickle=False)
+            if not hasattr(f, "files"):
+                raise _damaged(path, "is a single .npy array, not an .npz archive")
             missing = [k for k in keys if k not in f.files]
             if missing:
                 raise _damaged(path, f"lacks the arrays {missing} (it holds {sorted(f.files)})")
@@ -353,14 +354,27 @@ def read_image(path, *, size, mode):
     from PIL import Image
 
     try:
-        with Image.open(path) as img:
-            img = img.convert(mode)
-            if img.size != (size[1], size[0]):
-                img = img.resize((size[1], size[0]), Image.Resampling.BILINEAR)
-            arr = np.asarray(img, dtype=np.uint8)
+        with warnings.catch_warnings():
+            # An image that claims a huge size is a decompression bomb, not a training sample.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            arr = _decode_image(Image, path, size, mode)
     except Exception as e:  # noqa: BLE001 - PIL raises OSError, SyntaxError, ValueError...
         raise DamagedFileError(f"{path}: could not be read as an image ({type(e).__name__}: "
                                f"{e}). Remove or replace the file.") from None
     if arr.ndim == 2:
         arr = arr[..., None]
     return arr
+
+
+_MAX_IMAGE_PIXELS = 50_000_000  # larger claims are damaged files or decompression bombs
+
+
+def _decode_image(Image, path, size, mode):
+    with Image.open(path) as img:
+        width, height = img.size
+        if width * height > _MAX_IMAGE_PIXELS:
+            raise ValueError(f"its header claims {width}x{height} pixels")
+        img = img.convert(mode)
+        if img.size != (size[1], size[0]):
+            img = img.resize((size[1], size[0]), Image.Resampling.BILINEAR)
+        return np.asarray(img, dtype=np.uint8)

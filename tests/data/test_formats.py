@@ -265,3 +265,80 @@ def test_read_image_damaged(tmp_path):
     p.write_bytes(b"\x89PNG\r\n\x1a\nnot really")
     with pytest.raises(DamagedFileError, match="bad.png: could not be read as an image"):
         read_image(p, size=(2, 2), mode="RGB")
+
+
+def test_read_image_refuses_huge_claimed_size(tmp_path):
+    import io
+    import struct
+    import zlib
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (2, 2)).save(buf, "PNG")
+    raw = bytearray(buf.getvalue())
+    ihdr = raw.index(b"IHDR")
+    raw[ihdr + 4:ihdr + 12] = struct.pack(">II", 20000, 20000)  # claims 400 M pixels
+    raw[ihdr + 17:ihdr + 21] = struct.pack(">I", zlib.crc32(bytes(raw[ihdr:ihdr + 17])))
+    p = tmp_path / "bomb.png"
+    p.write_bytes(bytes(raw))
+    with pytest.raises(DamagedFileError, match=r"bomb.png: could not be read as an image"):
+        read_image(p, size=(2, 2), mode="L")
+
+
+# ------------------------------------------------------------- fuzzing: only kerasdl's errors
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _mutations(seed_bytes):
+    return st.tuples(st.integers(0, max(len(seed_bytes) - 1, 0)), st.binary(max_size=8),
+                     st.integers(0, len(seed_bytes))).map(
+        lambda t: (seed_bytes[:t[0]] + t[1] + seed_bytes[t[0] + len(t[1]):])[:t[2] or None])
+
+
+_IDX_SEED = (b"\x00\x00\x08\x03" + b"\x00\x00\x00\x02" * 3 + bytes(range(8)))
+_FUZZ = settings(max_examples=60, deadline=None,
+                 suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@_FUZZ
+@given(raw=st.one_of(st.binary(max_size=64), _mutations(_IDX_SEED),
+                     _mutations(gzip.compress(_IDX_SEED))))
+def test_fuzz_idx_raises_only_damaged_file_error(raw):
+    try:
+        parse_idx_bytes(raw, "fuzz")
+    except DamagedFileError:
+        pass
+
+
+_CIFAR_SEED = pickle.dumps({b"data": np.zeros((1, 3072), np.uint8), b"labels": [3]}, protocol=2)
+
+
+@_FUZZ
+@given(raw=st.one_of(st.binary(max_size=64), _mutations(_CIFAR_SEED)))
+def test_fuzz_cifar_raises_only_kerasdl_errors(raw):
+    try:
+        parse_cifar_batch(raw, "fuzz")
+    except (DamagedFileError, SecurityError):
+        pass
+
+
+def _npz_seed():
+    import io
+
+    buf = io.BytesIO()
+    np.savez(buf, x=np.zeros((2, 2)), y=np.array([0, 1]))
+    return buf.getvalue()
+
+
+@_FUZZ
+@given(raw=_mutations(_npz_seed()))
+def test_fuzz_npz_raises_only_damaged_file_error(raw, tmp_path_factory):
+    p = tmp_path_factory.mktemp("fuzz") / "f.npz"
+    p.write_bytes(raw)
+    try:
+        read_npz_arrays(p, ["x", "y"])
+    except DamagedFileError:
+        pass
