@@ -226,32 +226,36 @@ class RandomAffine(_Base):
         n = B.shape(images)[0]
         height, width = self._hw(images)
 
-        def uniform(lo, hi):
-            return B.random.uniform((n,), minval=lo, maxval=hi, seed=seed, dtype="float32")
+        # One random draw for the whole batch (columns: one per parameter), then affine
+        # rescaling to each range: fewer ops than one draw per parameter.
+        u = B.random.uniform((n, 8), minval=0.0, maxval=1.0, seed=seed, dtype="float32")
+
+        def uniform(column, lo, hi):
+            return lo + (hi - lo) * u[:, column]
 
         zeros = B.numpy.zeros((n,), dtype="float32")
         ones = B.numpy.ones((n,), dtype="float32")
-        rotation = uniform(-self.rotation, self.rotation) if self.rotation else zeros
-        shift_x = (uniform(-self.width_shift, self.width_shift) * B.cast(width, "float32")
+        rotation = uniform(0, -self.rotation, self.rotation) if self.rotation else zeros
+        shift_x = (uniform(1, -self.width_shift, self.width_shift) * B.cast(width, "float32")
                    if self.width_shift else zeros)
-        shift_y = (uniform(-self.height_shift, self.height_shift) * B.cast(height, "float32")
-                   if self.height_shift else zeros)
-        shear = uniform(-self.shear, self.shear) if self.shear else zeros
+        shift_y = (uniform(2, -self.height_shift, self.height_shift)
+                   * B.cast(height, "float32") if self.height_shift else zeros)
+        shear = uniform(3, -self.shear, self.shear) if self.shear else zeros
         if isinstance(self.zoom, tuple):
             zh, zw = self.zoom
-            zoom_y = uniform(1.0 - zh, 1.0 + zh) if zh else ones
-            zoom_x = uniform(1.0 - zw, 1.0 + zw) if zw else ones
+            zoom_y = uniform(4, 1.0 - zh, 1.0 + zh) if zh else ones
+            zoom_x = uniform(5, 1.0 - zw, 1.0 + zw) if zw else ones
         else:
-            zoom_x = uniform(1.0 - self.zoom, 1.0 + self.zoom) if self.zoom else ones
+            zoom_x = uniform(4, 1.0 - self.zoom, 1.0 + self.zoom) if self.zoom else ones
             zoom_y = zoom_x
 
-        def flips(allowed):
+        def flips(allowed, column):
             if not allowed:
                 return ones
-            return B.numpy.where(uniform(0.0, 1.0) < 0.5, -ones, ones)
+            return B.numpy.where(u[:, column] < 0.5, -ones, ones)
 
-        flip_x = flips(self.flip in ("horizontal", "both"))
-        flip_y = flips(self.flip in ("vertical", "both"))
+        flip_x = flips(self.flip in ("horizontal", "both"), 6)
+        flip_y = flips(self.flip in ("vertical", "both"), 7)
         return {"rotation": rotation, "shift_x": shift_x, "shift_y": shift_y, "shear": shear,
                 "zoom_x": zoom_x, "zoom_y": zoom_y, "flip_x": flip_x, "flip_y": flip_y}
 
