@@ -6,7 +6,6 @@ gzip, zipfile, numpy or pickle. CIFAR-10 batches are pickles: they are read with
 unpickler that only accepts numpy arrays and dtypes, so a malicious file cannot run code.
 """
 
-import gzip
 import io
 import os
 import pickle

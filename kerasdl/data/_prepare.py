@@ -87,6 +87,20 @@ def _standardize(parts, info):
         parts[key] = (((x - mean) / std).astype(np.float32), y)
 
 
+def _check_layout(x, flatten, channels, name):
+    """Refuse layout requests that do not fit the data (instead of silently ignoring them)."""
+    sample = x.shape[1:]
+    if channels is True and len(sample) not in (2, 3):
+        raise ValueError(f"`channels=True` needs images of shape (n, height, width); dataset "
+                         f"{name!r} has samples of shape {sample}.")
+    if channels is True and len(sample) == 3 and sample[-1] not in (1, 3, 4):
+        raise ValueError(f"`channels=True`: samples of dataset {name!r} have shape {sample}, "
+                         f"which already has a last axis of {sample[-1]} (not a channel axis).")
+    if channels is False and len(sample) == 3 and sample[-1] != 1:
+        raise ValueError(f"`channels=False` can only drop a channel axis of size 1; samples of "
+                         f"dataset {name!r} have shape {sample}.")
+
+
 def _layout(x, flatten, channels, name):
     if flatten:
         return x.reshape(len(x), -1)
@@ -154,6 +168,8 @@ def build_dataset(*, x_train, y_train, x_test=None, y_test=None, task, num_class
         standardize = False
     standardize = check_bool("standardize", standardize)
     seed = check_int("seed", seed, min_value=0)
+
+    _check_layout(x_train, flatten, channels, name)
 
     # Split (a shipped test part is kept; val then comes out of the training part).
     if x_test is None and not (val or test):

@@ -99,6 +99,8 @@ _IMAGE_SHAPE = {"mnist": (28, 28), "fashion_mnist": (28, 28), "cifar10": (32, 32
 def _folders(name, data_dir):
     if data_dir is not None:
         data_dir = Path(data_dir).expanduser()
+        if data_dir.is_file():  # e.g. data_dir="~/Downloads/mnist.npz": use its folder
+            data_dir = data_dir.parent
         return [data_dir, data_dir / name], data_dir
     folder = cache_dir() / name
     return [folder], folder

@@ -307,3 +307,14 @@ def test_tfds_path_with_a_stand_in_module(monkeypatch, fx, tmp_path):
                      "data_dir": str(tmp_path)}
     assert data.input_shape == (28, 28) and data.info["files"] == ["tfds:mnist"]
     np.testing.assert_allclose(data.x_test, x_test / np.float32(255))
+
+
+def test_data_dir_may_name_the_file_itself(fx, tmp_path):
+    path = fx.write_mnist_npz(tmp_path / "mnist.npz", fx.small_mnist())
+    assert len(kd.load("mnist", data_dir=path, verify=False).x_test) == 10
+
+
+def test_channels_refused_for_tabular_dataset():
+    with pytest.raises(ValueError, match=r"`channels=True` needs images of shape \(n, height, "
+                                         r"width\); dataset 'iris' has samples of shape \(4,\)."):
+        kd.load("iris", channels=True)

@@ -266,3 +266,16 @@ def test_bad_split_fraction_in_from_arrays():
 def test_bad_seed():
     with pytest.raises(ValueError, match=r"`seed` must be >= 0; received -1."):
         from_arrays(np.zeros((10, 1)), np.arange(10) % 2, seed=-1)
+
+
+def test_bad_channels_on_tabular_data():
+    with pytest.raises(ValueError, match=r"`channels=True` needs images of shape \(n, height, "
+                                         r"width\); dataset 'custom' has samples of shape "
+                                         r"\(4,\)."):
+        from_arrays(np.zeros((3, 4)), [0, 1, 0], channels=True)
+
+
+def test_bad_channels_false_on_colour_images():
+    with pytest.raises(ValueError, match=r"`channels=False` can only drop a channel axis of size "
+                                         r"1; samples of dataset 'custom' have shape \(2, 2, 3\)."):
+        from_arrays(np.zeros((3, 2, 2, 3)), [0, 1, 0], channels=False)
