@@ -145,6 +145,35 @@ def _apply_precision(model, policy):
             layer.dtype_policy = policy
 
 
+def _seed_globally(seed):
+    """Seed Python, NumPy and Keras' global seed generator (``keras.utils.set_random_seed``).
+
+    ``set_random_seed`` also seeds TensorFlow, importing it (seconds) even on other
+    backends; kerasdl feeds no tf.data pipeline there, so it is skipped unless TensorFlow
+    is the backend or already imported.
+    """
+    import random
+    import sys
+
+    if keras.backend.backend() == "tensorflow" or "tensorflow" in sys.modules:
+        keras.utils.set_random_seed(seed)
+        return
+    try:
+        from keras.src.backend.common import global_state
+        from keras.src.random import seed_generator
+    except ImportError:  # a Keras without these internals: the slower public call
+        keras.utils.set_random_seed(seed)
+        return
+    global_state.set_global_attribute("global_random_seed", seed)
+    global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    random.seed(seed)
+    np.random.seed(seed)
+    if keras.backend.backend() == "torch":
+        import torch
+
+        torch.manual_seed(seed)
+
+
 def _reseed(model, seed):
     """Give each random-seed state of the model (dropout...) a state derived from ``seed``."""
     weight_ids = {id(w) for w in model.weights}
@@ -406,7 +435,7 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
 
     # ---------------------------------------------------------------- randomness
     if deterministic:
-        keras.utils.set_random_seed(seed)
+        _seed_globally(seed)
         if keras.backend.backend() == "tensorflow":
             import tensorflow as tf
 
