@@ -81,6 +81,17 @@ def _round_matrix(ideal, row_sums, col_sums, rng):
     row_left = row_need.copy()
     col_left = col_need.copy()
     order = rng.permutation(n_rows)
+    # Greedy pass: round up where the column still needs the most; it settles nearly every
+    # row, leaving few rows for the exact (augmenting path) pass below.
+    for r in order:
+        for _ in range(int(row_left[r])):
+            free = allowed[r] & (add[r] == 0) & (col_left > 0)
+            if not free.any():
+                break
+            c = int(np.argmax(np.where(free, col_left, -1)))
+            add[r, c] = 1
+            row_left[r] -= 1
+            col_left[c] -= 1
     for r in order:
         while row_left[r] > 0:
             path = _augmenting_path(r, allowed, add, col_left)
@@ -141,8 +152,9 @@ def split_indices(n, y=None, *, val=0.0, test=0.3, stratify=True, seed=0):
     ideal = counts[:, None] * sizes[None, :] / n
     alloc = _round_matrix(ideal, counts, sizes, rng)
     parts = [[], [], []]
+    by_class = np.split(np.argsort(classes, kind="stable"), np.cumsum(counts)[:-1])
     for c in range(len(counts)):
-        idx = rng.permutation(np.nonzero(classes == c)[0])
+        idx = rng.permutation(by_class[c])
         a, b = alloc[c, 0], alloc[c, 0] + alloc[c, 1]
         parts[0].append(idx[:a])
         parts[1].append(idx[a:b])
