@@ -95,7 +95,7 @@ def test_one_misclassified_sample_moves_weights_by_eta_t_minus_y_x():
 def test_perceptron_learns_linearly_separable_gates_to_100_percent(gate, seed):
     y = np.array(GATES[gate])
     model = perceptron(2)
-    model.fit(X, y, batch_size=1, epochs=15, verbose=0)
+    model.fit(np.tile(X, (5, 1)), np.tile(y, 5), batch_size=1, epochs=3, verbose=0)
     assert _predict(model) == [float(v) for v in y]
     assert model.evaluate(X, y, verbose=0)[1] == 1.0
 
@@ -103,7 +103,7 @@ def test_perceptron_learns_linearly_separable_gates_to_100_percent(gate, seed):
 def test_perceptron_cannot_learn_xor(seed):
     y = np.array(GATES["XOR"])
     model = perceptron(2)
-    history = model.fit(X, y, batch_size=1, epochs=25, verbose=0)
+    history = model.fit(np.tile(X, (5, 1)), np.tile(y, 5), batch_size=1, epochs=5, verbose=0)
     assert max(history.history["accuracy"]) <= 0.75
     assert model.evaluate(X, y, verbose=0)[1] <= 0.75
 
@@ -124,7 +124,8 @@ def test_no_weights_on_a_grid_get_more_than_three_xor_rows_right():
 def test_one_hidden_layer_mlp_learns_xor_to_100_percent(seed):
     y = np.array(GATES["XOR"])
     model = mlp(2, hidden=(4,), activation="tanh", task="binary", learning_rate=0.05, seed=0)
-    model.fit(X, y, batch_size=4, epochs=300, verbose=0)
+    # 64 copies of the table: many steps per epoch, few (slow) epochs.
+    model.fit(np.tile(X, (64, 1)), np.tile(y, 64), batch_size=8, epochs=5, verbose=0)
     assert model.evaluate(X, y, verbose=0)[1] == 1.0
     assert (model.predict(X, verbose=0).ravel() > 0.5).astype(int).tolist() == GATES["XOR"]
 
