@@ -1,0 +1,32 @@
+"""The examples of docs/run_folder.md run as written (in a fresh process, in a temp folder)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "run_folder.md"
+
+
+def python_blocks(text):
+    return re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+
+
+@pytest.mark.slow
+def test_run_folder_examples_run(tmp_path, run_python):
+    blocks = python_blocks(DOC.read_text(encoding="utf-8"))
+    assert len(blocks) == 5
+    code = "\n".join(blocks) + "\n".join([
+        "",
+        "import json",
+        "assert sorted(p.name for p in run['plots'])[:3] == ['confusion_matrix.png',",
+        "    'decision_boundary.png', 'learning_curves.png']",
+        "page = open('runs/spirals/report.html').read()",
+        "assert page.count('<img ') == 4",
+        "moons = reports.read_run('runs/moons')",
+        "print(json.dumps(sorted(p.name for p in moons['plots'])))",
+    ])
+    proc = run_python(code, cwd=tmp_path)
+    assert proc.stdout.strip().splitlines()[-1] == (
+        '["confusion_matrix.png", "decision_boundary.png", "learning_curves.png"]')
+    assert (tmp_path / "runs" / "spirals" / "plots" / "log_loss.png").is_file()
