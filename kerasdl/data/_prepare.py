@@ -8,7 +8,8 @@ import numpy as np
 
 from kerasdl._tasks import check_task
 from kerasdl._validation import (check_array, check_bool, check_choice, check_finite, check_int,
-                                 check_labels, check_same_length, check_type, describe)
+                                 check_labels, check_number, check_same_length, check_type,
+                                 describe)
 from kerasdl.data._dataset import Dataset
 from kerasdl.data._split import split_indices
 
@@ -168,6 +169,7 @@ def build_dataset(*, x_train, y_train, x_test=None, y_test=None, task, num_class
         standardize = False
     standardize = check_bool("standardize", standardize)
     seed = check_int("seed", seed, min_value=0)
+    scale = check_number("scale", scale, min_value=0.0, min_inclusive=False, allow_none=True)
 
     _check_layout(x_train, flatten, channels, name)
 
@@ -200,7 +202,7 @@ def build_dataset(*, x_train, y_train, x_test=None, y_test=None, task, num_class
             x = x / np.float32(scale)
         parts[key] = (x, y)
     if scale is not None:
-        info["scale"] = float(scale)
+        info["scale"] = scale
     if standardize:
         _standardize(parts, info)
     for key, (x, y) in parts.items():
@@ -231,7 +233,7 @@ def build_dataset(*, x_train, y_train, x_test=None, y_test=None, task, num_class
 
 
 def from_arrays(x_train, y_train, x_test=None, y_test=None, *, task=None, num_classes=None,
-                class_names=None, val=None, test=None, seed=0, stratify=True,
+                class_names=None, val=None, test=None, seed=0, stratify=True, scale=None,
                 standardize=False, one_hot=False, flatten=False, channels=None,
                 name="custom", description="User arrays"):
     """Build a :class:`Dataset` from your own numpy arrays, checked and split.
@@ -257,6 +259,8 @@ def from_arrays(x_train, y_train, x_test=None, y_test=None, *, task=None, num_cl
         test: test fraction (only without ``x_test``). Defaults to None (no test part).
         seed: seed of the split. Defaults to 0.
         stratify: stratify the split by class. Defaults to True.
+        scale: divide the inputs by this number, e.g. 255 to bring 8-bit images to [0, 1].
+            Defaults to None (unchanged).
         standardize: standardize features with the training part's mean and std (stored in
             ``info["standardize"]``). Defaults to False.
         one_hot: one-hot labels (multiclass only). Defaults to False.
@@ -301,5 +305,5 @@ def from_arrays(x_train, y_train, x_test=None, y_test=None, *, task=None, num_cl
     return build_dataset(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test,
                          task=task, num_classes=num_classes, class_names=class_names, val=val,
                          test=test, seed=seed, stratify=stratify, standardize=standardize,
-                         one_hot=one_hot, flatten=flatten, channels=channels, name=name,
+                         scale=scale, one_hot=one_hot, flatten=flatten, channels=channels, name=name,
                          description=description)

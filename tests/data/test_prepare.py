@@ -279,3 +279,14 @@ def test_bad_channels_false_on_colour_images():
     with pytest.raises(ValueError, match=r"`channels=False` can only drop a channel axis of size "
                                          r"1; samples of dataset 'custom' have shape \(2, 2, 3\)."):
         from_arrays(np.zeros((3, 2, 2, 3)), [0, 1, 0], channels=False)
+
+
+def test_scale_for_8bit_images():
+    x = np.full((4, 2, 2), 255, np.uint8)
+    data = from_arrays(x, [0, 1, 0, 1], scale=255)
+    assert data.x_train.max() == 1.0 and data.info["scale"] == 255.0
+
+
+def test_bad_scale():
+    with pytest.raises(ValueError, match=r"`scale` must be in \(0, inf\); received 0."):
+        from_arrays(np.zeros((4, 1)), [0, 1, 0, 1], scale=0)
