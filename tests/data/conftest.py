@@ -132,9 +132,20 @@ def closed_port_url():
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path, monkeypatch):
-    """Every test gets its own empty cache folder and no mirror from the environment."""
+    """Every test gets its own empty cache folder, no mirror from the environment, and no
+    network beyond 127.0.0.1 (a test that would reach the internet fails instead)."""
+    import socket
+
     monkeypatch.setenv("KERASDL_DATA_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("KERASDL_DATASET_MIRROR", raising=False)
+    real_getaddrinfo = socket.getaddrinfo
+
+    def local_only(host, *args, **kwargs):
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise OSError(f"test tried to reach {host!r}: tests never use the network")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_only)
 
 
 @pytest.fixture

@@ -211,3 +211,11 @@ def test_source_local_never_downloads(tmp_path):
 def test_download_module_constants():
     assert _download.MIRROR_ENV == "KERASDL_DATASET_MIRROR"
     assert _download.DATA_DIR_ENV == "KERASDL_DATA_DIR"
+
+
+def test_official_urls_are_not_reached_in_tests(tmp_path):
+    # The suite blocks every host but 127.0.0.1: the official URL fails fast and cleanly.
+    with pytest.raises(DatasetNotAvailableError,
+                       match=r"https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+                             r"mnist.npz: test tried to reach 'storage.googleapis.com'"):
+        kd.load("mnist")
