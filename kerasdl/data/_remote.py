@@ -135,7 +135,7 @@ def _read_idx_set(name, paths):
 
 
 def _layouts(name, folder):
-    """Candidate file layouts in ``folder``: (description, [paths], verify_table, reader)."""
+    """Candidate file layouts in ``folder``: ([paths], {official name: RemoteFile}, reader)."""
     out = []
     if name == "mnist":
         npz = REMOTE_FILES["mnist"]["npz"]
@@ -152,8 +152,8 @@ def _layouts(name, folder):
         out.append(([folder / "cifar-10-python.tar.gz"], tar, reader))
         batches = CIFAR10_TRAIN_BATCHES + (CIFAR10_TEST_BATCH,)
         out.append(([folder / CIFAR10_FOLDER], {}, reader))
-        out.append(([folder], {}, reader) if all((folder / b).is_file() for b in batches)
-                   else ([folder / "__no_such_cifar_folder__"], {}, reader))
+        if all((folder / b).is_file() for b in batches):  # the batches themselves
+            out.append(([folder], {}, reader))
     return out
 
 

@@ -31,3 +31,14 @@ def test_example_runs_and_prints_the_documented_values(index, seed):
         if m and not m.group(1).startswith(("one-hot", "e.g.", "[0, 1, 2, 3] /", "True:",
                                             "(13,)", "float32 int64")):
             assert m.group(1).strip() in printed, (m.group(1), printed)
+
+
+@pytest.mark.parametrize("module", ["_split", "_prepare", "_files", "_load", "_sources",
+                                    "_sequence"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"kerasdl.data.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
