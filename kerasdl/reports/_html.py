@@ -46,6 +46,8 @@ code,pre{font-family:SFMono-Regular,Consolas,Menlo,monospace;font-size:.88em}
 footer{color:#5b6473;font-size:.82em;margin:32px 0 8px}
 """
 
+_MAX_FILES = 40  # rows of the file list (a long run can keep many checkpoints)
+
 _CAPTIONS = {
     "learning_curves": "Learning curves: loss and metrics per epoch, training vs validation",
     "confusion_matrix": "Confusion matrix: true class (rows) vs predicted class (columns)",
@@ -268,6 +270,10 @@ def _files_section(run_dir):
                         f'<td class="n">{text}</td></tr>')
     if not rows:
         return ""
+    if len(rows) > _MAX_FILES:
+        more = len(rows) - _MAX_FILES
+        rows = rows[:_MAX_FILES] + [f'<tr><td colspan="2" class="muted">… and {more} more '
+                                    f"file{'s' if more > 1 else ''}</td></tr>"]
     return ("<h2>Files</h2><table><tr><th>file</th><th>size</th></tr>" + "".join(rows) +
             "</table>")
 

@@ -346,10 +346,15 @@ def plot_regression(y_true, y_pred, path=None, *, title=None, ax=None):
 # --------------------------------------------------------------------------- model helpers
 
 
-def _predict(model, x):
-    """Outputs of a keras model (or of a plain function) on ``x``, as a 2-D float array."""
+def _predict(model, x, batch_size=None):
+    """Outputs of a keras model (or of a plain function) on ``x``, as a 2-D float array.
+
+    ``batch_size=None`` predicts in one batch (one compiled shape: right for the small
+    2-feature grids of the boundary plots); pass a batch size for real data.
+    """
     if hasattr(model, "predict") and callable(model.predict):
-        out = model.predict(x, batch_size=max(1, min(len(x), 8192)), verbose=0)
+        out = model.predict(x, batch_size=max(1, len(x) if batch_size is None else batch_size),
+                            verbose=0)
     elif callable(model):
         out = model(x)
     else:

@@ -44,6 +44,7 @@ PLOT_FILES = {
 }
 
 _MAX_BOUNDARY_POINTS = 1000  # points scattered on a decision-boundary plot
+_PREDICT_BATCH = 256  # batch size of the predictions on the evaluated part
 
 
 # --------------------------------------------------------------------------- JSON
@@ -265,10 +266,12 @@ def _evaluate(model, data, given):
     """
     given = _jsonable(given) if given else {}
     section, outputs, part = {}, None, None
-    if model is not None and data is not None:
+    has_cm = given.get("confusion_matrix") is not None
+    # a classification evaluation given with its confusion matrix needs no prediction here
+    if model is not None and data is not None and (data.task == "regression" or not has_cm):
         wanted = given.get("part")
         part, (x, y) = _evaluation_part(data, wanted)
-        outputs = _plots._predict(model, np.asarray(x))
+        outputs = _plots._predict(model, np.asarray(x), batch_size=_PREDICT_BATCH)
         if wanted is None or wanted == part:
             section["part"] = part
             if data.task == "regression":

@@ -143,3 +143,14 @@ def test_damaged_files(run_dir, name, content, message):
     with pytest.raises(DamagedFileError, match=message):
         build_report(run_dir)
     assert (run_dir / "report.html").read_bytes() == before
+
+
+def test_long_file_lists_are_cut(tmp_path):
+    write_run(tmp_path, plots=False)
+    for i in range(45):
+        (tmp_path / "checkpoints").mkdir(exist_ok=True)
+        (tmp_path / "checkpoints" / f"epoch{i:04d}.keras").write_bytes(b"x" * 10)
+    page = build_report(tmp_path).read_text(encoding="utf-8")
+    assert "checkpoints/epoch0039.keras" in page  # the first 40 rows, sorted by path
+    assert "checkpoints/epoch0040.keras" not in page
+    assert "… and 8 more files" in page  # 45 checkpoints and 3 files, 40 shown

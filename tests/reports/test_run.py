@@ -352,3 +352,20 @@ def test_end_to_end_with_kerasdl_train(tmp_path, binary_2d):
     assert [p.name for p in run["plots"]] == ["learning_curves.png", "confusion_matrix.png",
                                              "decision_boundary.png"]
     assert run["report"] is not None
+
+
+def test_given_confusion_matrix_needs_no_prediction(tmp_path, binary_2d, monkeypatch):
+    model, data = binary_2d
+    calls = []
+    real_predict = model.predict
+
+    def counting_predict(x, *args, **kwargs):
+        calls.append(len(x))
+        return real_predict(x, *args, **kwargs)
+
+    monkeypatch.setattr(model, "predict", counting_predict)
+    write_run(tmp_path, model=model, data=data, plots=True,
+              evaluation={"part": "test", "confusion_matrix": [[3, 0], [0, 3]]})
+    assert calls == [150 * 150]  # only the decision-boundary grid, in one batch
+    ev = json.loads((tmp_path / "metrics.json").read_text())["evaluation"]
+    assert ev["confusion_matrix"] == [[3, 0], [0, 3]] and ev["accuracy"] == 1.0
