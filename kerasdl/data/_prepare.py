@@ -260,7 +260,8 @@ def from_arrays(x_train, y_train, x_test=None, y_test=None, *, task=None, num_cl
         seed: seed of the split. Defaults to 0.
         stratify: stratify the split by class. Defaults to True.
         scale: divide the inputs by this number, e.g. 255 to bring 8-bit images to [0, 1].
-            Defaults to None (unchanged).
+            Defaults to None: inputs unchanged, and uint8 inputs with values above 1 are
+            refused (say scale=255 or scale=1), so raw 8-bit images never train unscaled.
         standardize: standardize features with the training part's mean and std (stored in
             ``info["standardize"]``). Defaults to False.
         one_hot: one-hot labels (multiclass only). Defaults to False.
@@ -275,7 +276,8 @@ def from_arrays(x_train, y_train, x_test=None, y_test=None, *, task=None, num_cl
 
     Raises:
         TypeError: non-numeric arrays or wrong argument types.
-        ValueError: length mismatch, empty data, NaN/inf, bad labels, bad fractions.
+        ValueError: length mismatch, empty data, NaN/inf, bad labels, bad fractions, uint8
+            inputs without ``scale``.
 
     Example:
 
@@ -302,6 +304,14 @@ def from_arrays(x_train, y_train, x_test=None, y_test=None, *, task=None, num_cl
             num_classes = max((k[1] or 2) for k in kinds)
             if class_names is not None:
                 num_classes = max(num_classes, len(class_names))
+    if scale is None:
+        for label, x in (("x_train", x_train), ("x_test", x_test)):
+            arr = np.asarray(x) if x is not None else None
+            if arr is not None and arr.dtype == np.uint8 and arr.size and arr.max() > 1:
+                raise ValueError(
+                    f"`{label}` holds uint8 values up to {int(arr.max())} (8-bit images?) but "
+                    f"kerasdl's inputs are scaled to [0, 1]. Pass scale=255 to divide them by "
+                    f"255, or scale=1 to keep the values as they are.")
     return build_dataset(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test,
                          task=task, num_classes=num_classes, class_names=class_names, val=val,
                          test=test, seed=seed, stratify=stratify, standardize=standardize,

@@ -290,3 +290,13 @@ def test_scale_for_8bit_images():
 def test_bad_scale():
     with pytest.raises(ValueError, match=r"`scale` must be in \(0, inf\); received 0."):
         from_arrays(np.zeros((4, 1)), [0, 1, 0, 1], scale=0)
+
+
+def test_bad_uint8_images_without_scale():
+    with pytest.raises(ValueError, match=r"`x_train` holds uint8 values up to 200 \(8-bit "
+                                         r"images\?\) but kerasdl's inputs are scaled to \[0, 1\]. "
+                                         r"Pass scale=255"):
+        from_arrays(np.full((4, 2, 2), 200, np.uint8), [0, 1, 0, 1])
+    kept = from_arrays(np.full((4, 2, 2), 200, np.uint8), [0, 1, 0, 1], scale=1)
+    assert kept.x_train.max() == 200.0
+    assert from_arrays(np.ones((4, 2), np.uint8), [0, 1, 0, 1]).x_train.max() == 1.0
