@@ -210,8 +210,12 @@ def load(name, *, data_dir=None, seed=0, val=None, test=None, one_hot=False, fla
     if spec.kind == "download":
         opts = {**spec.options, **dataset_options}
         timeout = check_number("timeout", opts["timeout"], min_value=0.0, min_inclusive=False)
+        mirror = check_type("mirror", opts["mirror"], (str, list, tuple), allow_none=True)
+        if isinstance(mirror, (list, tuple)) and not all(isinstance(m, str) for m in mirror):
+            raise TypeError(f"`mirror` must be a base URL or a list of base URLs (str); "
+                            f"received {mirror!r}.")
         x_train, y_train, x_test, y_test, files = _remote.load_remote(
-            spec.name, data_dir=data_dir, source=source, verify=verify, mirror=opts["mirror"],
+            spec.name, data_dir=data_dir, source=source, verify=verify, mirror=mirror,
             timeout=timeout)
         info["files"] = files
         raw = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test,

@@ -318,3 +318,16 @@ def test_channels_refused_for_tabular_dataset():
     with pytest.raises(ValueError, match=r"`channels=True` needs images of shape \(n, height, "
                                          r"width\); dataset 'iris' has samples of shape \(4,\)."):
         kd.load("iris", channels=True)
+
+
+def test_bad_mirror_type():
+    with pytest.raises(TypeError, match=r"`mirror` must be str or list or tuple or None; "
+                                        r"received 8080"):
+        kd.load("mnist", mirror=8080)
+    with pytest.raises(TypeError, match=r"`mirror` must be a base URL or a list of base URLs"):
+        kd.load("mnist", mirror=["http://a/", 3])
+
+
+def test_bad_timeout():
+    with pytest.raises(ValueError, match=r"`timeout` must be in \(0, inf\); received 0."):
+        kd.load("mnist", timeout=0)
