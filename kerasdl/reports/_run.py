@@ -324,10 +324,10 @@ def _write_plots(run_dir, *, models, data, history, evaluation, outputs, part):
         return written
     if data.task == "regression" and outputs is not None:
         _, (_, y) = _evaluation_part(data, part)
-        mae = float(np.mean(np.abs(np.asarray(y, dtype="float64").reshape(-1)
-                                   - outputs.reshape(-1))))
+        errors = _summary.regression_summary(y, outputs)
         save(_plots.plot_regression(y, outputs, title=f"predictions vs truth, {part} part "
-                                                      f"(MAE {mae:.3g})"),
+                                                      f"(MAE {errors['mae']:.3g}, "
+                                                      f"R² {errors['r2']:.3f})"),
              target("predictions"))
     x_train = np.asarray(data.x_train)
     if x_train.ndim == 2 and x_train.shape[1] == 2 and data.task != "regression":
