@@ -51,9 +51,9 @@ def test_shift_and_zoom_pairs_are_height_width():
 
 
 def test_none_preset_and_inference_are_identity():
-    x = np.random.default_rng(0).random((3, 8, 8, 3)).astype("float32")
+    x = np.random.default_rng(0).random((4, 8, 8, 3)).astype("float32")
     np.testing.assert_array_equal(_np(pipeline("none")(x)), x)
-    aug = pipeline("cifar", rotation=10, channel_shift=0.1, noise=0.1, erasing=0.5, seed=0)
+    aug = pipeline("cifar", erasing=0.5, seed=0)
     np.testing.assert_array_equal(_np(aug(x, training=False)), x)
     assert not np.allclose(_np(aug(x, training=True)), x)
 
