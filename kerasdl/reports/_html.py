@@ -221,6 +221,9 @@ def _config_section(config):
     out = ["<h2>Configuration</h2>"]
     settings = config.get("settings")
     if isinstance(settings, dict):
+        # what the Environment table shows anyway (a trainer may copy it into its settings)
+        settings = {k: v for k, v in settings.items()
+                    if not (k in ("backend", "devices", "versions") and config.get(k) == v)}
         out.append("<h3>Settings</h3>")
         out.append(_kv_table(_flatten(settings)) if settings
                    else '<p class="muted">No settings were recorded.</p>')

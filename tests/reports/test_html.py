@@ -154,3 +154,12 @@ def test_long_file_lists_are_cut(tmp_path):
     assert "checkpoints/epoch0039.keras" in page  # the first 40 rows, sorted by path
     assert "checkpoints/epoch0040.keras" not in page
     assert "… and 8 more files" in page  # 45 checkpoints and 3 files, 40 shown
+
+
+def test_settings_that_repeat_the_environment_are_shown_once(tmp_path):
+    import keras
+
+    write_run(tmp_path, config={"backend": keras.backend.backend(), "epochs": 2}, plots=False)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert page.count("<th>backend</th>") == 1  # in Environment only
+    assert "<th>epochs</th>" in page
