@@ -205,6 +205,11 @@ def load(name, *, data_dir=None, seed=0, val=None, test=None, one_hot=False, fla
         standardize = spec.standardize
     elif isinstance(standardize, str):
         check_choice("standardize", standardize, ("auto",))
+    # Checked here too (build_dataset checks again) so a typo fails before a long download.
+    standardize = check_bool("standardize", standardize)
+    one_hot, flatten = check_bool("one_hot", one_hot), check_bool("flatten", flatten)
+    if channels is not None:
+        channels = check_bool("channels", channels)
 
     info = {"source": spec.kind}
     if spec.kind == "download":
@@ -226,11 +231,10 @@ def load(name, *, data_dir=None, seed=0, val=None, test=None, one_hot=False, fla
         raw = spec.make(rng, **dataset_options)
         raw["x_train"], raw["y_train"] = raw.pop("x"), raw.pop("y")
         info.update(raw.pop("info", {}))
-    x = raw["x_train"]
     if spec.flat_default and channels is None and not flatten:
         flatten = True
     return build_dataset(
-        x_train=x, y_train=raw["y_train"], x_test=raw.get("x_test"),
+        x_train=raw["x_train"], y_train=raw["y_train"], x_test=raw.get("x_test"),
         y_test=raw.get("y_test"), task=raw["task"], num_classes=raw.get("num_classes"),
         class_names=raw.get("class_names"), val=val,
         test=(spec.default_test if test is None and spec.kind != "download" else test),

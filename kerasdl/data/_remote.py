@@ -43,8 +43,11 @@ def _files(base_urls, table):
             for name, (size, sha) in table.items()}
 
 
-# SHA-256 and sizes: keras.datasets.mnist (mnist.npz), tensorflow_datasets url_checksums
-# (mnist, fashion_mnist, cifar10). MNIST t10k MD5s cross-checked in ../shared/data/README.md.
+# SHA-256 and sizes: keras.datasets.mnist (mnist.npz, 11,490,434 bytes) and keras.datasets.cifar10
+# (the python tarball, also in tensorflow_datasets' url_checksums/cifar10.csv); the IDX files from
+# tensorflow_datasets' url_checksums/mnist.txt and fashion_mnist.txt. Cross-checks: the MNIST IDX
+# sizes are the ones LeCun's page lists (9912422, 28881, 1648877, 4542 bytes), and Fashion-MNIST's
+# SHA-256s are the ones published next to Zalando's MD5s.
 REMOTE_FILES = {
     "mnist": {
         "npz": _files((_KERAS,), {

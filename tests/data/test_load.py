@@ -331,3 +331,10 @@ def test_bad_mirror_type():
 def test_bad_timeout():
     with pytest.raises(ValueError, match=r"`timeout` must be in \(0, inf\); received 0."):
         kd.load("mnist", timeout=0)
+
+
+def test_layout_flags_checked_before_any_download():
+    with pytest.raises(TypeError, match=r"`flatten` must be True or False; received 'yes'."):
+        kd.load("cifar10", flatten="yes")
+    with pytest.raises(TypeError, match=r"`channels` must be True or False; received 1."):
+        kd.load("mnist", channels=1)
