@@ -8,6 +8,7 @@ payloads do create the marker when the user opts in with ``trust_source=True``).
 import json
 import os
 import pickle
+import stat
 import sys
 import zipfile
 from pathlib import Path
@@ -91,7 +92,8 @@ def rewrite_keras(src, dst, *, config=None, extra=(), drop=()):
                 data = json.dumps(config).encode()
             zout.writestr(info.filename, data)
         for name, data in extra:
-            zout.writestr(zipfile.ZipInfo(name), data)
+            zout.writestr(name if isinstance(name, zipfile.ZipInfo) else zipfile.ZipInfo(name),
+                          data)
     return dst
 
 
@@ -359,6 +361,46 @@ def test_zip_bomb_refused(saved, tmp_path):
     with pytest.raises(SecurityError, match=r"declares 17825792 bytes.*zip bomb"):
         kerasdl.load_model(bad)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bomb.keras", "good.keras"]
+
+
+def test_archive_level_zip_bomb_refused(saved, tmp_path):
+    """Members each below the per-member floor, but together a bomb."""
+    _, path = saved
+    bad = rewrite_keras(path, tmp_path / "bombs.keras")
+    with zipfile.ZipFile(bad, "a", compression=zipfile.ZIP_DEFLATED) as z:
+        for i in range(3):
+            z.writestr(f"assets/part{i}.bin", bytes(_inspect.BOMB_MIN_BYTES // 2))
+    with pytest.raises(SecurityError, match=r"the archive expands to \d+ bytes from \d+ on "
+                                            r"disk \(a zip bomb\)"):
+        kerasdl.load_model(bad)
+
+
+def test_symlink_member_refused(saved, tmp_path):
+    _, path = saved
+    info = zipfile.ZipInfo("assets/link")
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    bad = rewrite_keras(path, tmp_path / "link.keras", extra=[(info, b"/etc/passwd")])
+    with pytest.raises(SecurityError, match=r"'assets/link' is a symbolic link"):
+        kerasdl.load_model(bad)
+
+
+def test_external_link_in_weights_inside_keras_refused(saved, tmp_path):
+    _, path = saved
+    with zipfile.ZipFile(path) as z:
+        (tmp_path / "w.h5").write_bytes(z.read("model.weights.h5"))
+    with h5py.File(tmp_path / "w.h5", "a") as f:
+        f["leak"] = h5py.ExternalLink("/etc/passwd", "/")
+    bad = tmp_path / "extlink.keras"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "model.weights.h5":
+                data = (tmp_path / "w.h5").read_bytes()
+            zout.writestr(info.filename, data)
+    with pytest.raises(SecurityError, match=r"'leak' is an external link to '/etc/passwd'"):
+        kerasdl.load_model(bad)
+    with pytest.raises(SecurityError, match=r"external link"):
+        kerasdl.saving.load_weights(tiny_model(), bad)
 
 
 def test_too_many_members_refused(saved, tmp_path, monkeypatch):
