@@ -46,11 +46,11 @@ def _pair(name, value):
                     f"{describe(value)}.")
 
 
-def augmentation_layer(augment):
+def augmentation_layer(augment, seed=None):
     """The layer for ``cnn(augment=...)``: a Layer as given, a preset name or a dict spec.
 
-    Preset names and dicts go to ``kerasdl.augment.pipeline`` (imported here, on use).
-    Returns None for ``augment=None``.
+    Preset names and dicts go to ``kerasdl.augment.pipeline`` (imported here, on use); a
+    ``seed`` is passed on unless the dict sets its own. Returns None for ``augment=None``.
     """
     if augment is None:
         return None
@@ -64,7 +64,12 @@ def augmentation_layer(augment):
             raise ImportError(f"`augment={describe(augment)}` needs kerasdl.augment.pipeline, "
                               f"which could not be loaded ({e}). Pass a keras Layer instead, "
                               f"e.g. keras.layers.RandomFlip('horizontal').") from None
-        return pipeline(augment) if isinstance(augment, str) else pipeline(**augment)
+        if isinstance(augment, str):
+            return pipeline(augment, seed=seed)
+        spec = dict(augment)
+        if seed is not None:
+            spec.setdefault("seed", seed)
+        return pipeline(**spec)
     raise TypeError(f"`augment` must be None, a keras Layer, a preset name ('mnist', 'cifar', "
                     f"'none') or a dict of kerasdl.augment.pipeline settings; received "
                     f"{describe(augment)} of type {type(augment).__name__}.")
@@ -170,7 +175,7 @@ def cnn(input_shape, filters=(16, 32), *, kernel_size=3, pooling="max", pool_siz
                 f"{len(filters)} pooling steps of {pool} do not fit a {shape[0]}x{shape[1]} "
                 f"input (the feature map would shrink below 1x1). Use fewer `filters` "
                 f"blocks, a smaller `pool_size` or pooling=None.")
-    aug = augmentation_layer(augment)
+    aug = augmentation_layer(augment, seed=layer_seed(seed, 200))
 
     layers = [keras.Input(shape=shape)]
     if aug is not None:

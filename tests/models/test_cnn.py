@@ -85,6 +85,24 @@ def test_augment_preset_uses_kerasdl_augment_pipeline():
                                rtol=1e-6)
 
 
+def test_augment_dict_spec_and_none_preset():
+    augment = pytest.importorskip("kerasdl.augment")
+    if not hasattr(augment, "pipeline"):
+        pytest.skip("kerasdl.augment.pipeline is not available yet")
+    x = np.random.default_rng(0).random((4, 8, 8, 1), dtype=np.float32)
+    plain = cnn((8, 8, 1), filters=(2,), dense=(), num_classes=2, seed=0)
+    model = cnn((8, 8, 1), filters=(2,), dense=(), num_classes=2, seed=0,
+                augment={"flip": "horizontal", "rotation": 10})
+    assert len(model.layers) == len(plain.layers) + 1
+    np.testing.assert_allclose(model.predict(x, verbose=0), plain.predict(x, verbose=0),
+                               rtol=1e-6)
+    outs = [keras.ops.convert_to_numpy(model(x, training=True)) for _ in range(4)]
+    assert any(not np.allclose(o, plain.predict(x, verbose=0), atol=1e-6) for o in outs)
+    none = cnn((8, 8, 1), filters=(2,), dense=(), num_classes=2, seed=0, augment="none")
+    np.testing.assert_allclose(none.predict(x, verbose=0), plain.predict(x, verbose=0),
+                               rtol=1e-6)
+
+
 def test_cnn_one_training_step_on_images(seed):
     x = np.random.default_rng(0).random((8, 8, 8, 1), dtype=np.float32)
     y = np.random.default_rng(1).integers(0, 3, 8)
