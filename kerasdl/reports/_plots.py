@@ -441,6 +441,11 @@ def _draw_boundary(ax, model, x, y, *, resolution, padding, threshold, class_nam
                         colors=[_CLASS_COLORS[0], _CLASS_COLORS[1]], alpha=0.25)
         if lo < threshold < hi:
             ax.contour(gx, gy, score, levels=[threshold], colors="k", linewidths=1.2)
+        else:  # no boundary in view: say so rather than leave a puzzling flat picture
+            side = int(lo > threshold)
+            ax.text(0.5, 0.03, f"predicts class {side} everywhere in view",
+                    transform=ax.transAxes, ha="center", va="bottom", fontsize=8,
+                    bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.8})
     else:
         k = out.shape[1]
         pred = np.argmax(out, axis=1).reshape(gx.shape)
@@ -656,20 +661,24 @@ def plot_lines(lines, x=None, y=None, path=None, *, labels=None, title=None, ax=
         color = _CLASS_COLORS[(i + 2) % 10]
         label = labels[i] if labels is not None else (f"unit {i + 1}" if len(pairs) > 1
                                                       else "w·x + b = 0")
-        if abs(w[1]) > 1e-12:
-            xs = np.array([lo[0], hi[0]])
-            ys = -(w[0] * xs + b) / w[1]
-        elif abs(w[0]) > 1e-12:
-            ys = np.array([lo[1], hi[1]])
-            xs = np.full(2, -b / w[0])
-        else:  # w = 0: no line, the whole plane is one side
+        norm = float(np.linalg.norm(w))
+        if norm < 1e-12:  # w = 0: no line, the whole plane is on one side
             continue
+        # the point of the line nearest the centre of the view, and the line through it
+        centre = (lo + hi) / 2
+        foot = centre - (float(w @ centre) + b) / norm ** 2 * w
+        direction = np.array([-w[1], w[0]]) / norm
+        reach = float(np.linalg.norm(hi - lo))
+        xs = foot[0] + np.array([-reach, reach]) * direction[0]
+        ys = foot[1] + np.array([-reach, reach]) * direction[1]
+        corners = np.array([[lo[0], lo[1]], [lo[0], hi[1]], [hi[0], lo[1]], [hi[0], hi[1]]])
+        signs = np.sign(corners @ w + b)
+        if np.all(signs > 0) or np.all(signs < 0):
+            label = f"{label} (out of view)"
         ax.plot(xs, ys, color=color, linewidth=1.5, label=str(label))
-        # arrow from the line's midpoint toward the positive side
-        mid = np.array([xs.mean(), ys.mean()])
-        norm = np.linalg.norm(w)
+        # an arrow from the line toward its positive side (w·x + b > 0)
         step = 0.12 * float(np.max(hi - lo)) * w / norm
-        ax.annotate("", xy=tuple(mid + step), xytext=tuple(mid),
+        ax.annotate("", xy=tuple(foot + step), xytext=tuple(foot),
                     arrowprops={"arrowstyle": "->", "color": color})
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])

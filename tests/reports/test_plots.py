@@ -249,3 +249,23 @@ def test_save_figure_formats_and_atomicity(tmp_path, png_size, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.png", "a.svg"]
     with pytest.raises(TypeError, match=r"`fig` must be Figure; received"):
         plots.save_figure("fig", tmp_path / "b.png")
+
+
+def test_decision_boundary_says_when_there_is_no_boundary():
+    fig = plots.plot_decision_boundary(lambda v: np.ones(len(v)), XOR_X, XOR_Y, resolution=5)
+    assert [t.get_text() for t in fig.axes[0].texts] == ["predicts class 1 everywhere in view"]
+
+
+def test_lines_are_drawn_through_the_view_with_an_arrow_to_the_positive_side():
+    fig = plots.plot_lines(([0.0, 2.0], -1.0), XOR_X, XOR_Y)  # the horizontal line x2 = 0.5
+    ax = fig.axes[0]
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [0.5, 0.5])
+    arrow = ax.texts[0]
+    assert arrow.xy[1] > arrow.xyann[1]  # points up, where 2 * x2 - 1 > 0
+    np.testing.assert_allclose(arrow.xyann, [0.5, 0.5])  # starts at the centre of the view
+
+
+def test_lines_out_of_view_say_so():
+    fig = plots.plot_lines([([0.0, 1.0], -3.0), ([1.0, 1.0], -1.0)], XOR_X, XOR_Y,
+                           labels=["far", "near"])
+    assert [line.get_label() for line in fig.axes[0].lines] == ["far (out of view)", "near"]
