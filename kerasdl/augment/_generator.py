@@ -657,12 +657,15 @@ class ImageDataGenerator:
 
     # -------------------------------------------------------------- in-model layer
 
-    def as_layer(self):
+    def as_layer(self, seed=None):
         """The same augmentation and normalization as one layer to put first in a model.
 
         Random transforms run only in training; ``rescale``, samplewise and featurewise
         normalization run in training and inference alike (as the generator applies them to
         every batch it yields).
+
+        Args:
+            seed: integer seed of the layer's random draws. Defaults to None.
 
         Returns:
             An ``ImageDataGeneratorLayer``.
@@ -701,7 +704,7 @@ class ImageDataGenerator:
             mean=None if not self.featurewise_center else self.mean.reshape(-1).tolist(),
             std=None if not self.featurewise_std_normalization
             else self.std.reshape(-1).tolist(),
-            data_format=self.data_format)
+            seed=seed, data_format=self.data_format)
 
 
 def _legacy_brightness(x, b):

@@ -226,8 +226,8 @@ def test_as_layer_same_augmentation_in_model():
                              zoom_range=0.1, horizontal_flip=True, rescale=1 / 255,
                              featurewise_center=True)
     gen.fit(x)
-    layer = gen.as_layer()
-    assert isinstance(layer, ImageDataGeneratorLayer)
+    layer = gen.as_layer(seed=4)
+    assert isinstance(layer, ImageDataGeneratorLayer) and layer.seed == 4
     inference = _np(layer(x, training=False))
     np.testing.assert_allclose(inference, gen.standardize(x), atol=1e-5)
     training = _np(layer(x, training=True))
