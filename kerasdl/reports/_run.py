@@ -512,10 +512,11 @@ def read_run(run_dir):
         raise FileNotFoundError(f"Run folder {str(run_dir)!r} does not exist.")
     config_path = run_dir / "config.json"
     if not config_path.is_file():
-        present = sorted(p.name for p in run_dir.iterdir())[:10]
+        present = sorted(p.name for p in run_dir.iterdir())
+        found = ", ".join(present[:5]) + (", ..." if len(present) > 5 else "")
         raise FileNotFoundError(
             f"{str(run_dir)!r} is not a kerasdl run folder: config.json is missing (found: "
-            f"{', '.join(present) if present else 'nothing'}). A run folder is written by "
+            f"{found or 'nothing'}). A run folder is written by "
             f"kerasdl.train(..., run_dir=...) or kerasdl.reports.write_run(...)."
         )
     config = _read_json(config_path)

@@ -323,6 +323,13 @@ def test_read_run_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"is not a kerasdl run folder: config\.json is "
                                                 r"missing \(found: notes\.txt\)"):
         read_run(tmp_path)
+    for i in range(6):
+        (tmp_path / f"x{i}").write_text("x")
+    with pytest.raises(FileNotFoundError, match=r"\(found: notes\.txt, x0, x1, x2, x3, \.\.\.\)"):
+        read_run(tmp_path)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError, match=r"config\.json is missing \(found: nothing\)"):
+        read_run(tmp_path / "empty")
 
 
 def test_given_evaluation_of_another_part_is_not_mixed(tmp_path, binary_2d):
