@@ -51,7 +51,7 @@ for _g, _text in (("and", "AND"), ("or", "OR"), ("nand", "NAND"), ("xor", "XOR")
                    f"noise){'; not linearly separable' if _g == 'xor' else ''}",
                "generated", _gate(_g), default_test=0.0, options=dict(_TRUTH_OPTIONS)))
 _add(_Spec("regression", "Seeded linear regression: 200 points x ~ U[-2, 2], y = w.x + b + "
-                         "N(0, noise); true w and b in info (options: n, w, b, noise)",
+                         "N(0, noise); true w and b in info (options: n, w, b, noise, low, high)",
            "generated", _generated.regression, options=_options(_generated.regression)))
 _add(_Spec("exam_scores", "Classic multivariable regression table: 5 students' three exam "
                           "scores -> final score", "generated", _generated.exam_scores,
