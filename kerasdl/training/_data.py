@@ -97,12 +97,21 @@ class EpochBatches(keras.utils.PyDataset):
     def __getitem__(self, index):
         i = int(index) + self.start_batch
         idx = self.order(self.epoch)[i * self.batch_size:(i + 1) * self.batch_size]
-        if isinstance(self.x, np.memmap) or not isinstance(self.x, np.ndarray):
-            idx = np.sort(idx)  # contiguous reads from disk-backed arrays
-        batch = (np.asarray(self.x[idx]), np.asarray(self.y[idx]))
+        batch = (_take(self.x, idx), _take(self.y, idx))
         if self.sample_weight is not None:
-            batch = batch + (np.asarray(self.sample_weight[idx]),)
+            batch = batch + (_take(self.sample_weight, idx),)
         return batch
+
+
+def _take(array, idx):
+    """``array[idx]``; disk-backed arrays are read in ascending order, then reordered."""
+    if isinstance(array, np.ndarray) and not isinstance(array, np.memmap):
+        return array[idx]
+    perm = np.argsort(idx, kind="stable")
+    rows = np.asarray(array[idx[perm]])
+    out = np.empty_like(rows)
+    out[perm] = rows
+    return out
 
 
 def _check_x(name, x):

@@ -39,7 +39,7 @@ def _known_losses():
             continue
         if name[0].islower() and name not in ("get", "serialize", "deserialize"):
             names.add(name)
-    return names
+    return names | {"mse", "mae", "mape", "msle", "kld", "logcosh"}
 
 
 def _loss_name(loss):
@@ -54,7 +54,7 @@ def _check_loss(loss):
         key = normalize_name(loss)
         known = _known_losses()
         if key not in known:
-            raise unknown_name_error("loss", loss, known)
+            raise unknown_name_error("loss name", loss, known)
         return key
     if loss is None or not callable(loss):
         raise TypeError(f"`loss` must be 'auto', a loss name or a callable; received "
@@ -514,9 +514,9 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
     # ---------------------------------------------------------------- callbacks
     es = _early_stopping_callback(early_stopping, parts.x_val is not None)
     throughput = ThroughputLogger(samples_per_epoch=n_train, batch_size=batch_size or 1)
+    # user callbacks run before early stopping, so one that adds a metric to the epoch
+    # logs (say val_f1) can be monitored
     internal = [NonFiniteLoss()]
-    if es is not None:
-        internal.append(es)
     stateful = {}
     for i, cb in enumerate(([es] if es is not None else []) + callbacks):
         if hasattr(cb, "get_state") and hasattr(cb, "set_state"):
@@ -525,7 +525,8 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
                       keep=keep_checkpoints, stateful_callbacks=stateful, run_info=run_info)
     if meta is not None:
         ckpt.resume_from(meta, arrays)
-    all_callbacks = internal + [cb for cb in callbacks if cb is not es] + [throughput]
+    all_callbacks = internal + [cb for cb in callbacks if cb is not es] + \
+        ([es] if es is not None else []) + [throughput]
     tracker = ckpt if ckpt_dir is not None else _HistoryOnly(ckpt)
     all_callbacks.append(tracker)
 
