@@ -106,11 +106,11 @@ def dense_configs(config):
     return [layer for layer in config["config"]["layers"] if layer["class_name"] == "Dense"]
 
 
-@pytest.fixture
-def saved(tmp_path):
-    """A trained model saved as .keras; returns (model, path)."""
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    """A trained model saved as .keras (shared, never modified); returns (model, path)."""
     model = trained_model()
-    path = tmp_path / "good.keras"
+    path = tmp_path_factory.mktemp("saved") / "good.keras"
     model.save(path)
     return model, path
 
@@ -360,7 +360,7 @@ def test_zip_bomb_refused(saved, tmp_path):
     assert os.path.getsize(bad) < 200_000
     with pytest.raises(SecurityError, match=r"declares 17825792 bytes.*zip bomb"):
         kerasdl.load_model(bad)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bomb.keras", "good.keras"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bomb.keras"]
 
 
 def test_archive_level_zip_bomb_refused(saved, tmp_path):
@@ -567,7 +567,9 @@ def test_load_weights_damaged_and_bad_args(tmp_path):
 
 
 def test_save_model_failure_keeps_previous_file(saved, tmp_path, monkeypatch):
-    model, path = saved
+    model, good = saved
+    path = tmp_path / "good.keras"
+    path.write_bytes(good.read_bytes())
     before = path.read_bytes()
 
     def broken_save(filepath, *args, **kwargs):
