@@ -318,8 +318,10 @@ def _write_plots(run_dir, *, models, data, history, evaluation, outputs, part):
         save(_plots.plot_history(history), target("learning_curves"))
     cm = evaluation.get("confusion_matrix")
     if cm is not None and np.ndim(cm) == 2 and np.size(cm):
-        save(_plots.plot_confusion_matrix(cm, evaluation.get("class_names")),
-             target("confusion_matrix"))
+        names = evaluation.get("class_names")
+        if not isinstance(names, list) or len(names) != len(cm):
+            names = None  # the indices, rather than failing at the end of a training run
+        save(_plots.plot_confusion_matrix(cm, names), target("confusion_matrix"))
     if data is None or not models:
         return written
     if data.task == "regression" and outputs is not None:

@@ -376,3 +376,11 @@ def test_given_confusion_matrix_needs_no_prediction(tmp_path, binary_2d, monkeyp
     assert calls == [150 * 150]  # only the decision-boundary grid, in one batch
     ev = json.loads((tmp_path / "metrics.json").read_text())["evaluation"]
     assert ev["confusion_matrix"] == [[3, 0], [0, 3]] and ev["accuracy"] == 1.0
+
+
+def test_class_names_that_do_not_fit_the_matrix_fall_back_to_indices(tmp_path):
+    write_run(tmp_path, evaluation={"confusion_matrix": [[1, 0], [0, 1]],
+                                    "class_names": ["a", "b", "c"]})
+    ev = json.loads((tmp_path / "metrics.json").read_text())["evaluation"]
+    assert list(ev["per_class"]) == ["0", "1"]
+    assert (tmp_path / "plots" / "confusion_matrix.png").is_file()
