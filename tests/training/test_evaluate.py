@@ -1,0 +1,61 @@
+import keras
+import numpy as np
+import pytest
+
+from kerasdl.data._dataset import Dataset
+from kerasdl.training import evaluate
+
+
+def fixed_classifier():
+    """Predicts the class of the largest of the first three inputs (exactly)."""
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(3, activation="softmax")])
+    model.set_weights([np.eye(3, dtype="float32") * 10, np.zeros(3, "float32")])
+    return model
+
+
+X = np.eye(3, dtype="float32")[[0, 0, 1, 1, 2, 2, 0]]
+Y = np.array([0, 1, 1, 1, 2, 0, 0])  # predictions: 0 0 1 1 2 2 0
+
+
+def test_per_class_scores_and_confusion_matrix():
+    out = evaluate(fixed_classifier(), (X, Y))
+    assert out["confusion_matrix"] == [[2, 0, 1], [1, 2, 0], [0, 0, 1]]
+    assert out["class_names"] == ["0", "1", "2"]
+    assert out["per_class"]["0"] == pytest.approx(
+        {"precision": 2 / 3, "recall": 2 / 3, "f1": 2 / 3, "support": 3})
+    assert out["per_class"]["1"] == pytest.approx(
+        {"precision": 1.0, "recall": 2 / 3, "f1": 0.8, "support": 3})
+    assert out["per_class"]["2"] == pytest.approx(
+        {"precision": 0.5, "recall": 1.0, "f1": 2 / 3, "support": 1})
+    assert out["macro_f1"] == pytest.approx((2 / 3 + 0.8 + 2 / 3) / 3)
+    assert out["accuracy"] == pytest.approx(5 / 7)
+    assert "loss" in out
+
+
+def test_dataset_uses_test_part_and_class_names():
+    ds = Dataset(x_train=X, y_train=Y, x_val=X[:2], y_val=Y[:2], x_test=X, y_test=Y,
+                 task="multiclass", num_classes=3, class_names=["a", "b", "c"])
+    out = evaluate(fixed_classifier(), ds)
+    assert sorted(out["per_class"]) == ["a", "b", "c"]
+    assert sum(out["per_class"][k]["support"] for k in "abc") == 7
+    only_val = ds.replace(x_test=None, y_test=None)
+    assert sum(v["support"] for v in evaluate(fixed_classifier(),
+                                              only_val)["per_class"].values()) == 2
+    with pytest.raises(ValueError, match="has neither a test nor a validation part"):
+        evaluate(fixed_classifier(), ds.replace(x_test=None, y_test=None, x_val=None,
+                                                y_val=None))
+
+
+def test_regression_has_no_per_class_table():
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.set_weights([np.array([[2.0]], "float32"), np.array([1.0], "float32")])
+    x = np.array([[0.0], [1.0]], "float32")
+    out = evaluate(model, (x, np.array([1.0, 4.0], "float32")))
+    assert out["loss"] == pytest.approx(0.5)  # mse of errors 0 and 1
+    assert out["mean_absolute_error"] == pytest.approx(0.5)
+    assert "confusion_matrix" not in out
+
+
+def test_bad_input():
+    with pytest.raises(TypeError, match=r"`data` must be a kerasdl\.data\.Dataset or a tuple"):
+        evaluate(fixed_classifier(), X)
