@@ -593,3 +593,22 @@ def test_save_argument_errors(saved, tmp_path):
         kerasdl.saving.save_model(model, path, overwrite=False)
     with pytest.raises(TypeError, match=r"`model` must be a keras.Model; received 1"):
         kerasdl.saving.save_model(1, tmp_path / "m.keras")
+
+
+def test_kerasdl_layers_load_in_a_fresh_process_without_extra_imports(tmp_path, run_python):
+    """kerasdl registers its own layers (Step, augmentation) before loading a model."""
+    x = np.random.default_rng(0).random((3, 8, 8, 1)).astype("float32")
+    np.save(tmp_path / "x.npy", x)
+    model = kerasdl.models.cnn((8, 8, 1), filters=(2,), dense=(3,), activation="step",
+                               num_classes=3, augment="mnist", seed=0)
+    kerasdl.saving.save_model(model, tmp_path / "cnn.keras")
+    np.save(tmp_path / "expected.npy", model.predict(x, verbose=0))
+    run_python(f"""
+        import sys
+        import numpy as np
+        import kerasdl
+        model = kerasdl.load_model({str(tmp_path / "cnn.keras")!r})
+        assert "kerasdl.augment" in sys.modules and "kerasdl.layers" in sys.modules
+        got = model.predict(np.load({str(tmp_path / "x.npy")!r}), verbose=0)
+        np.testing.assert_array_equal(got, np.load({str(tmp_path / "expected.npy")!r}))
+    """)
