@@ -182,6 +182,12 @@ CASES = [
      ValueError, r"`x_train` and `y_train` .*40 and 30"),
     ("train-onehot-vs-sparse-head", lambda c: train(c, c.mlp(), (X4, np.eye(4)[YB])),
      ValueError, r"`y_train`|4 classes.*3 units"),
+    ("train-sparse-labels-onehot-model", lambda c: train(c, c.mlp(one_hot=True), (X4, Y3)),
+     ValueError, r"'categorical_crossentropy' expects one-hot labels but `y_train` holds "
+                 r"integer class labels"),
+    ("train-onehot-labels-sparse-model", lambda c: train(c, c.mlp(), (X4, np.eye(3)[Y3])),
+     ValueError, r"'sparse_categorical_crossentropy' expects integer class labels but "
+                 r"`y_train` is one-hot"),
     ("train-uint8-images", lambda c: train(c, c.cnn(), ((IMG * 255).astype("uint8"), IMG_Y)),
      ValueError, r"`x_train`.*uint8.*255", Known(
          "train fits a model on raw uint8 images in [0, 255] (no Rescaling layer) silently")),
