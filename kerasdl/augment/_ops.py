@@ -133,32 +133,78 @@ def is_identity(matrices):
     return bool(np.all(np.abs(np.asarray(matrices) - ident) < 1e-7))
 
 
-_JITTED = {}
+def _fold(index, size, fill_mode):
+    """Map integer sample positions outside [0, size) back inside, per fill mode."""
+    if fill_mode == "nearest":
+        return np.clip(index, 0, size - 1)
+    if fill_mode == "wrap":
+        return np.mod(index, size)
+    if fill_mode == "reflect":  # (d c b a | a b c d | d c b a)
+        index = np.mod(index, 2 * size)
+        return np.where(index >= size, 2 * size - 1 - index, index)
+    return np.clip(index, 0, size - 1)  # constant: masked by the caller
+
+
+def numpy_affine(images, matrices, *, interpolation, fill_mode, fill_value, data_format):
+    """``affine_transform`` in numpy for a rank-4 batch: one gather per interpolation corner.
+
+    Same conventions as ``keras.ops.image.affine_transform`` (pixel centres at integers,
+    output->input matrices); used for host-side batches where it is as fast as the backend op.
+    """
+    images = np.asarray(images, dtype=np.float32)
+    if data_format == "channels_first":
+        images = np.moveaxis(images, 1, -1)
+    n, h, w, c = images.shape
+    ys, xs = np.meshgrid(np.arange(h, dtype=np.float32), np.arange(w, dtype=np.float32),
+                         indexing="ij")
+    m = np.asarray(matrices, dtype=np.float32)
+    a0, a1, a2, b0, b1, b2 = (m[:, k, None, None] for k in range(6))
+    sx = a0 * xs + a1 * ys + a2
+    sy = b0 * xs + b1 * ys + b2
+    # each pixel's channels as one opaque element, so one `take` moves a whole pixel
+    rows = np.ascontiguousarray(images).reshape(n * h * w, c)
+    rows = rows.view(np.dtype((np.void, 4 * c))).reshape(-1)
+    base = (np.arange(n, dtype=np.intp) * (h * w))[:, None, None]
+    fill = np.float32(fill_value)
+
+    def gather(iy, ix):
+        values = np.take(rows, base + _fold(iy, h, fill_mode) * w + _fold(ix, w, fill_mode))
+        values = values.view(np.float32).reshape(n, h, w, c)
+        if fill_mode == "constant":
+            inside = (iy >= 0) & (iy < h) & (ix >= 0) & (ix < w)
+            values = np.where(inside[..., None], values, fill)
+        return values
+
+    if interpolation == "nearest":
+        out = gather(np.floor(sy + 0.5).astype(np.intp), np.floor(sx + 0.5).astype(np.intp))
+    else:
+        x0, y0 = np.floor(sx), np.floor(sy)
+        fx, fy = (sx - x0)[..., None], (sy - y0)[..., None]
+        x0, y0 = x0.astype(np.intp), y0.astype(np.intp)
+        top = gather(y0, x0)
+        top += (gather(y0, x0 + 1) - top) * fx
+        bottom = gather(y0 + 1, x0)
+        bottom += (gather(y0 + 1, x0 + 1) - bottom) * fx
+        top += (bottom - top) * fy
+        out = top
+    if data_format == "channels_first":
+        out = np.moveaxis(out, -1, 1)
+    return np.ascontiguousarray(out)
 
 
 def host_affine(images, matrices, *, interpolation, fill_mode, fill_value, data_format):
-    """Resample a numpy batch once with ``keras.ops.image.affine_transform``; numpy out.
+    """Resample a numpy batch once; numpy in, numpy out.
 
-    Under JAX the call is jit-compiled once per setting (eager JAX would dispatch each of
-    ``map_coordinates``' small ops separately); other backends run the op eagerly.
+    Under TensorFlow this is ``keras.ops.image.affine_transform`` (one multi-threaded op).
+    Under other backends, whose CPU op is slower for host-side numpy batches (JAX's
+    ``map_coordinates`` also interpolates along the channel axis), it is ``numpy_affine``.
     """
     import keras
 
-    if keras.backend.backend() == "jax":
-        import jax
-
-        key = (interpolation, fill_mode, float(fill_value), data_format)
-        fn = _JITTED.get(key)
-        if fn is None:
-            def fn(x, m):
-                return keras.ops.image.affine_transform(
-                    x, m, interpolation=interpolation, fill_mode=fill_mode,
-                    fill_value=fill_value, data_format=data_format)
-
-            fn = _JITTED[key] = jax.jit(fn)
-        out = fn(images, matrices)
-    else:
+    if keras.backend.backend() == "tensorflow":
         out = keras.ops.image.affine_transform(
             images, matrices, interpolation=interpolation, fill_mode=fill_mode,
             fill_value=fill_value, data_format=data_format)
-    return np.asarray(keras.ops.convert_to_numpy(out))
+        return np.asarray(keras.ops.convert_to_numpy(out))
+    return numpy_affine(images, matrices, interpolation=interpolation, fill_mode=fill_mode,
+                        fill_value=fill_value, data_format=data_format)

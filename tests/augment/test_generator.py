@@ -281,3 +281,16 @@ def test_flow_validation():
                                                       subset="training")
     with pytest.raises(ValueError, match=r"Unknown transform parameter\(s\) \['rotate'\]"):
         gen.apply_transform(x[0], {"rotate": 3})
+
+
+def test_channels_first_generator():
+    x = np.moveaxis(_asym(6, 3), -1, 0)  # (3, 6, 6)
+    gen = ImageDataGenerator(interpolation_order=0, data_format="channels_first",
+                             featurewise_center=True)
+    np.testing.assert_array_equal(gen.apply_transform(x, {"theta": 90}),
+                                  np.rot90(x, axes=(1, 2)))
+    batch = np.stack([x, x + 1])
+    gen.fit(batch)
+    assert gen.mean.shape == (3, 1, 1)
+    out = gen.flow(batch, batch_size=2, shuffle=False)[0]
+    np.testing.assert_allclose(out.mean(axis=(0, 2, 3)), np.zeros(3), atol=1e-4)
