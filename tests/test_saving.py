@@ -612,3 +612,22 @@ def test_kerasdl_layers_load_in_a_fresh_process_without_extra_imports(tmp_path, 
         got = model.predict(np.load({str(tmp_path / "x.npy")!r}), verbose=0)
         np.testing.assert_array_equal(got, np.load({str(tmp_path / "expected.npy")!r}))
     """)
+
+
+@pytest.mark.xfail(strict=True, reason="kerasdl.callbacks.load_checkpoint_model calls "
+                   "keras.saving.load_model directly instead of kerasdl.load_model, so a "
+                   "hostile checkpoint fails inside Keras (TypeError 'Could not locate "
+                   "function') instead of a SecurityError, and without kerasdl's zip checks")
+def test_checkpoint_loader_uses_safe_loading(tmp_path):
+    from kerasdl.callbacks import list_checkpoints, load_checkpoint_model
+
+    kerasdl.train(tiny_model(), (X, Y), epochs=1, batch_size=3, run_dir=tmp_path / "run",
+                  verbose=0, plots=False)
+    good = list_checkpoints(tmp_path / "run" / "checkpoints")[-1]
+    config = keras_config(good)
+    dense_configs(config)[0]["config"]["activation"] = {
+        "module": "os", "class_name": "function", "config": "system",
+        "registered_name": "system"}
+    bad = rewrite_keras(good, tmp_path / good.name, config=config)
+    with pytest.raises(SecurityError, match=r"Security refusal.*'os\.system'"):
+        load_checkpoint_model(bad)
