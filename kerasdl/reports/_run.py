@@ -17,7 +17,6 @@ import csv
 import datetime
 import io
 import json
-import math
 import numbers
 import os
 import platform
