@@ -158,10 +158,11 @@ def softmax_regression(input_shape, *, task="multiclass", num_classes=None, outp
                         name=name)
 
 
-linear_regression.__doc__ = linear_regression.__doc__.format(
-    args=_ARGS_DOC.format(task="regression", optimizer="sgd", name="linear_regression")
-    .replace("Defaults to None (the\n            optimizer's default)", "Defaults to 0.01"))
-logistic_regression.__doc__ = logistic_regression.__doc__.format(
-    args=_ARGS_DOC.format(task="binary", optimizer="adam", name="logistic_regression"))
-softmax_regression.__doc__ = softmax_regression.__doc__.format(
-    args=_ARGS_DOC.format(task="multiclass", optimizer="adam", name="softmax_regression"))
+if linear_regression.__doc__:  # None under python -OO
+    linear_regression.__doc__ = linear_regression.__doc__.format(
+        args=_ARGS_DOC.format(task="regression", optimizer="sgd", name="linear_regression")
+        .replace("Defaults to None (the\n            optimizer's default)", "Defaults to 0.01"))
+    logistic_regression.__doc__ = logistic_regression.__doc__.format(
+        args=_ARGS_DOC.format(task="binary", optimizer="adam", name="logistic_regression"))
+    softmax_regression.__doc__ = softmax_regression.__doc__.format(
+        args=_ARGS_DOC.format(task="multiclass", optimizer="adam", name="softmax_regression"))

@@ -95,9 +95,9 @@ class PerceptronLoss(keras.losses.Loss):
 
 
 @register_model
-def perceptron(input_dim, *, weights=None, bias=None, learning_rate=1.0,
+def perceptron(input_dim=None, *, weights=None, bias=None, learning_rate=1.0,
                kernel_initializer="zeros", task="binary", num_classes=None, seed=None,
-               name="perceptron"):
+               name="perceptron", input_shape=None):
     """Rosenblatt's perceptron: ``y = step(w·x + b)``, trained by the perceptron rule.
 
     One Dense unit computes ``z = w·x + b``; the output is the Heaviside step
@@ -127,6 +127,8 @@ def perceptron(input_dim, *, weights=None, bias=None, learning_rate=1.0,
         num_classes: None or 2. Defaults to None.
         seed: seed for a random ``kernel_initializer``. Defaults to None.
         name: model name. Defaults to ``"perceptron"``.
+        input_shape: alternative to ``input_dim`` (``(n,)`` or ``n``), so generic code can
+            call every builder with ``input_shape=``. Give one of the two. Defaults to None.
 
     Returns:
         A compiled ``keras.Sequential`` model with output shape ``(None, 1)``.
@@ -144,6 +146,11 @@ def perceptron(input_dim, *, weights=None, bias=None, learning_rate=1.0,
     >>> model.predict(x, verbose=0).ravel().tolist()
     [0.0, 0.0, 0.0, 1.0]
     """
+    if (input_dim is None) == (input_shape is None):
+        raise TypeError(f"Give exactly one of `input_dim` and `input_shape`; received "
+                        f"input_dim={input_dim!r} and input_shape={input_shape!r}.")
+    if input_dim is None:
+        input_dim = input_shape
     shape = check_input_shape(input_dim, name="input_dim")
     if len(shape) != 1:
         raise ValueError(f"`input_dim` must be a number of inputs (an int); received {shape}. "

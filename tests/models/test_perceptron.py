@@ -165,3 +165,14 @@ def test_perceptron_loss_serializes():
     assert keras.saving.get_registered_object("kerasdl>perceptron_loss") is perceptron_loss
     assert keras.saving.deserialize_keras_object(
         keras.saving.serialize_keras_object(perceptron_loss)) is perceptron_loss
+
+
+def test_input_shape_is_an_alias_of_input_dim():
+    assert perceptron(input_shape=(3,)).input_shape == (None, 3)
+    assert perceptron(input_shape=3).input_shape == (None, 3)
+    with pytest.raises(TypeError, match=r"Give exactly one of `input_dim` and `input_shape`; "
+                                        r"received input_dim=2 and input_shape=\(2,\)\."):
+        perceptron(2, input_shape=(2,))
+    with pytest.raises(ValueError, match=r"`input_dim` must be a number of inputs \(an int\); "
+                                         r"received \(2, 2\)"):
+        perceptron(input_shape=(2, 2))
