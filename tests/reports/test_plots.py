@@ -269,3 +269,18 @@ def test_lines_out_of_view_say_so():
     fig = plots.plot_lines([([0.0, 1.0], -3.0), ([1.0, 1.0], -1.0)], XOR_X, XOR_Y,
                            labels=["far", "near"])
     assert [line.get_label() for line in fig.axes[0].lines] == ["far (out of view)", "near"]
+
+
+def test_plots_can_be_drawn_from_threads(tmp_path, png_size):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def draw(i):
+        path = tmp_path / f"curves{i}.png"
+        plots.plot_history({"loss": [1.0, 0.5 / (i + 1)]}, path=path)
+        plots.plot_confusion_matrix([[i, 1], [1, i]], path=tmp_path / f"cm{i}.png")
+        return png_size(path)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        sizes = list(pool.map(draw, range(4)))
+    assert sizes == [sizes[0]] * 4
+    assert len(list(tmp_path.glob("*.png"))) == 8
