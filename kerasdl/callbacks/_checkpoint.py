@@ -22,6 +22,7 @@ import keras
 import numpy as np
 
 from kerasdl._io import atomic_path
+from kerasdl.callbacks._loggers import append_epoch_logs
 from kerasdl._validation import check_int, check_positive_int
 from kerasdl.errors import CheckpointError, NonFiniteLossError
 
@@ -355,8 +356,7 @@ class Checkpoint(keras.callbacks.Callback):
             self.save(self._epoch, self._batches_done, partial=True)
 
     def on_epoch_end(self, epoch, logs=None):
-        for k, v in (logs or {}).items():
-            self.history.setdefault(k, []).append(float(v))
+        append_epoch_logs(self.history, logs)
         self.save(epoch + 1, 0, partial=False)
 
     # -------------------------------------------------------------- writing

@@ -16,6 +16,21 @@ from kerasdl._validation import check_positive_int
 __all__ = ["ThroughputLogger", "HistoryLogger", "TensorBoard"]
 
 
+def append_epoch_logs(history, logs):
+    """Append one epoch's logs to ``history`` (dict of lists), keeping the lists aligned.
+
+    A metric that first appears at a later epoch gets None for the earlier ones; one that
+    is missing from an epoch gets None for it.
+    """
+    n = max((len(v) for v in history.values()), default=0)
+    for k, v in (logs or {}).items():
+        history.setdefault(k, [None] * n).append(float(v))
+    for values in history.values():
+        if len(values) < n + 1:
+            values.append(None)
+    return history
+
+
 class ThroughputLogger(keras.callbacks.Callback):
     """Measure each epoch's duration and training throughput (samples per second).
 
@@ -91,8 +106,7 @@ class HistoryLogger(keras.callbacks.Callback):
         self.history = {k: list(v) for k, v in (initial_history or {}).items()}
 
     def on_epoch_end(self, epoch, logs=None):
-        for k, v in (logs or {}).items():
-            self.history.setdefault(k, []).append(float(v))
+        append_epoch_logs(self.history, logs)
         self.write()
 
     def write(self):

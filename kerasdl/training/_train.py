@@ -15,7 +15,7 @@ from kerasdl.callbacks._checkpoint import (Checkpoint, callback_arrays, latest_c
                                            list_checkpoints, restore_checkpoint)
 from kerasdl.callbacks._early_stopping import EarlyStopping
 from kerasdl.callbacks._guards import NonFiniteLoss
-from kerasdl.callbacks._loggers import ThroughputLogger
+from kerasdl.callbacks._loggers import ThroughputLogger, append_epoch_logs
 from kerasdl.errors import CheckpointError
 from kerasdl.training._data import EpochBatches, check_fits_model, prepare_data
 from kerasdl.training._optimizers import (get_optimizer, optimizer_batch_size,
@@ -648,8 +648,7 @@ class _HistoryOnly(keras.callbacks.Callback):
         self.timings = {"epoch_s": [], "samples_per_s": []}
 
     def on_epoch_end(self, epoch, logs=None):
-        for k, v in (logs or {}).items():
-            self.history.setdefault(k, []).append(float(v))
+        append_epoch_logs(self.history, logs)
 
 
 class _OffsetSequence(keras.utils.PyDataset):
