@@ -167,24 +167,35 @@ def numpy_affine(images, matrices, *, interpolation, fill_mode, fill_value, data
     base = (np.arange(n, dtype=np.intp) * (h * w))[:, None, None]
     fill = np.float32(fill_value)
 
-    def gather(iy, ix):
-        values = np.take(rows, base + _fold(iy, h, fill_mode) * w + _fold(ix, w, fill_mode))
-        values = values.view(np.float32).reshape(n, h, w, c)
+    def axis_index(i, size):
+        """Folded index and, for constant fill, where the unfolded one was inside."""
+        inside = (i >= 0) & (i < size) if fill_mode == "constant" else None
+        return _fold(i, size, fill_mode), inside
+
+    def gather(row, col):
+        (ri, r_in), (ci, c_in) = row, col
+        values = np.take(rows, ri + ci).view(np.float32).reshape(n, h, w, c)
         if fill_mode == "constant":
-            inside = (iy >= 0) & (iy < h) & (ix >= 0) & (ix < w)
-            values = np.where(inside[..., None], values, fill)
+            values = np.where((r_in & c_in)[..., None], values, fill)
         return values
 
+    def row_index(iy):
+        folded, inside = axis_index(iy, h)
+        return base + folded * w, inside
+
     if interpolation == "nearest":
-        out = gather(np.floor(sy + 0.5).astype(np.intp), np.floor(sx + 0.5).astype(np.intp))
+        out = gather(row_index(np.floor(sy + 0.5).astype(np.intp)),
+                     axis_index(np.floor(sx + 0.5).astype(np.intp), w))
     else:
         x0, y0 = np.floor(sx), np.floor(sy)
         fx, fy = (sx - x0)[..., None], (sy - y0)[..., None]
         x0, y0 = x0.astype(np.intp), y0.astype(np.intp)
-        top = gather(y0, x0)
-        top += (gather(y0, x0 + 1) - top) * fx
-        bottom = gather(y0 + 1, x0)
-        bottom += (gather(y0 + 1, x0 + 1) - bottom) * fx
+        r0, r1 = row_index(y0), row_index(y0 + 1)
+        c0, c1 = axis_index(x0, w), axis_index(x0 + 1, w)
+        top = gather(r0, c0)
+        top += (gather(r0, c1) - top) * fx
+        bottom = gather(r1, c0)
+        bottom += (gather(r1, c1) - bottom) * fx
         top += (bottom - top) * fy
         out = top
     if data_format == "channels_first":
