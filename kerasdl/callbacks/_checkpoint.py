@@ -192,16 +192,23 @@ def read_checkpoint(path):
 
 
 def load_checkpoint_model(path):
-    """Load a checkpoint as a full Keras model (Keras safe mode: no code is run).
+    """Load a checkpoint as a full Keras model, safely (no code from the file runs).
 
-    This is the single place where a checkpoint is opened as a model, so it can switch to
-    ``kerasdl.load_model(..., trust_source=False)``.
+    The checkpoint goes through :func:`kerasdl.load_model` with ``trust_source=False``:
+    the archive and the model config are inspected first and Keras loads it in safe
+    mode. This is the one place where a checkpoint is opened as a model.
 
     Returns:
         The ``keras.Model`` saved in the checkpoint (compiled, with its optimizer state).
+
+    Raises:
+        CheckpointError: for a missing, damaged or non-kerasdl checkpoint.
+        kerasdl.errors.SecurityError: when the checkpoint's config would run code.
     """
+    from kerasdl.saving import load_model
+
     read_checkpoint(path)  # structure and CRC checks, with kerasdl's error
-    return keras.saving.load_model(str(path), safe_mode=True)
+    return load_model(path, trust_source=False)
 
 
 def latest_checkpoint(directory):
@@ -230,8 +237,9 @@ def latest_checkpoint(directory):
 def restore_checkpoint(model, path, meta, arrays):
     """Load the weights, optimizer state and seed states of a checkpoint into ``model``.
 
-    The model must be compiled with the run's optimizer. Only weights are read (no code),
-    after checking that the checkpoint was made for a model of the same structure.
+    The model must be compiled with the run's optimizer. Only weights are read, through
+    :func:`kerasdl.saving.load_weights` (no code), after checking that the checkpoint was
+    made for a model of the same structure.
 
     Raises:
         CheckpointError: when the checkpoint belongs to a different model or optimizer.
@@ -244,8 +252,12 @@ def restore_checkpoint(model, path, meta, arrays):
         raise CheckpointError(f"Checkpoint {str(path)!r} belongs to a different model: "
                               f"{difference}. Resume with the model that made it, or start a "
                               f"new run_dir.")
+    from kerasdl.saving import load_weights
+
     try:
-        model.load_weights(str(path))
+        load_weights(model, path)  # checked: reads weights only, never the config's code
+    except CheckpointError:
+        raise
     except ValueError as e:
         raise CheckpointError(f"Checkpoint {str(path)!r} does not fit this model: {e}") \
             from None
