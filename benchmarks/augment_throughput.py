@@ -12,8 +12,10 @@ shift 0.1, zoom 0.1, horizontal flip), on the active Keras backend:
    channel). tf_keras is not a kerasdl dependency: install it to include this row
    (``pip install tf-keras``); without it the row prints a skip line.
 
-Run:  KERAS_BACKEND=tensorflow python benchmarks/augment_throughput.py [--batches 20]
-Prints one table and the ratios from the same run.
+Run:  KERAS_BACKEND=tensorflow python benchmarks/augment_throughput.py [--batches 10 --rounds 5]
+Prints one table and the ratios from the same run. The methods are timed in interleaved
+rounds (every round times each method on ``--batches`` batches) and each row reports the
+median round, so a burst of load from other processes does not favour one method.
 """
 
 import argparse
@@ -31,13 +33,22 @@ BATCH, SIZE = 128, 32
 ROTATION, SHIFT, ZOOM = 15.0, 0.1, 0.1
 
 
-def _timeit(fn, batches, warmup=2):
-    for _ in range(warmup):
-        fn()
+def _rate(fn, batches):
     start = time.perf_counter()
     for _ in range(batches):
         fn()
     return batches * BATCH / (time.perf_counter() - start)
+
+
+def _measure(methods, batches, rounds):
+    """Median images/s per method over interleaved rounds (after one warm-up batch each)."""
+    for fn, _ in methods.values():
+        fn()
+    rates = {name: [] for name in methods}
+    for _ in range(rounds):
+        for name, (fn, n) in methods.items():
+            rates[name].append(_rate(fn, n or batches))
+    return {name: float(np.median(r)) for name, r in rates.items()}
 
 
 def _block(x):
@@ -83,32 +94,40 @@ def keras_chain():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--batches", type=int, default=20, help="timed batches per row")
+    parser.add_argument("--batches", type=int, default=10, help="batches per round")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
     args = parser.parse_args()
     n = args.batches
     rng = np.random.default_rng(0)
     x = rng.random((BATCH, SIZE, SIZE, 3)).astype("float32")
-    xs = rng.random((BATCH * (n + 4), SIZE, SIZE, 3)).astype("float32")
+    xs = rng.random((BATCH * 16, SIZE, SIZE, 3)).astype("float32")
     print(f"backend={keras.backend.backend()} keras={keras.__version__} "
-          f"cpus={os.cpu_count()} batch={BATCH} image={SIZE}x{SIZE}x3 "
-          f"(rotation {ROTATION:g} deg, shift {SHIFT}, zoom {ZOOM}, horizontal flip)")
+          f"cpus={os.cpu_count()} load={os.getloadavg()[0]:.1f} batch={BATCH} "
+          f"image={SIZE}x{SIZE}x3 (rotation {ROTATION:g} deg, shift {SHIFT}, zoom {ZOOM}, "
+          f"horizontal flip); median of {args.rounds} interleaved rounds")
 
     ours = augment.pipeline(rotation=ROTATION, shift=SHIFT, zoom=(ZOOM, ZOOM),
                             flip="horizontal", fill_mode="nearest", seed=0)
     chain = keras_chain()
-    rows = {}
-    rows["kerasdl pipeline, eager"] = _timeit(lambda: _block(ours(x, training=True)), n)
-    rows["keras layer chain, eager"] = _timeit(lambda: _block(chain(x, training=True)), n)
     ours_c, chain_c = _compiled(ours), _compiled(chain)
-    rows["kerasdl pipeline, compiled"] = _timeit(lambda: _block(ours_c(x)), n)
-    rows["keras layer chain, compiled"] = _timeit(lambda: _block(chain_c(x)), n)
+    methods = {
+        "kerasdl pipeline, eager": (lambda: _block(ours(x, training=True)), None),
+        "keras layer chain, eager": (lambda: _block(chain(x, training=True)), None),
+        "kerasdl pipeline, compiled": (lambda: _block(ours_c(x)), None),
+        "keras layer chain, compiled": (lambda: _block(chain_c(x)), None),
+    }
 
     gen = augment.ImageDataGenerator(rotation_range=ROTATION, width_shift_range=SHIFT,
                                      height_shift_range=SHIFT, zoom_range=ZOOM,
                                      horizontal_flip=True)
     it = gen.flow(xs, batch_size=BATCH, seed=0, shuffle=True)
-    counter = iter(range(len(it)))
-    rows["kerasdl ImageDataGenerator.flow"] = _timeit(lambda: it[next(counter)], n)
+    position = {"i": 0}
+
+    def next_ours():
+        position["i"] = (position["i"] + 1) % len(it)
+        return it[position["i"]]
+
+    methods["kerasdl ImageDataGenerator.flow"] = (next_ours, None)
 
     try:
         from tf_keras.preprocessing.image import ImageDataGenerator as LegacyGenerator
@@ -121,8 +140,9 @@ def main():
                                  height_shift_range=SHIFT, zoom_range=ZOOM,
                                  horizontal_flip=True)
         legacy_it = legacy.flow(xs, batch_size=BATCH, seed=0, shuffle=True)
-        rows["legacy tf_keras ImageDataGenerator.flow"] = _timeit(lambda: next(legacy_it),
-                                                                  max(3, n // 4), warmup=1)
+        methods["legacy tf_keras ImageDataGenerator.flow"] = (lambda: next(legacy_it),
+                                                              max(2, n // 3))
+    rows = _measure(methods, n, args.rounds)
 
     width = max(map(len, rows))
     print(f"{'method':<{width}}  images/s")

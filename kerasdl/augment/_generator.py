@@ -388,6 +388,9 @@ class ImageDataGenerator:
         if x.ndim not in (3, 4):
             raise ValueError(f"`x` must be one image (rank 3) or a batch (rank 4); received "
                              f"shape {x.shape}.")
+        if not (self.preprocessing_function is not None or self.rescale
+                or self.samplewise_center or self.featurewise_center or self.zca_whitening):
+            return x  # nothing to do (featurewise std and ZCA imply centring)
         batch = x if x.ndim == 4 else x[None]
         if self.preprocessing_function is not None:
             batch = np.stack([np.asarray(self.preprocessing_function(img), dtype=self.dtype)
