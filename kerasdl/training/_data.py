@@ -31,6 +31,8 @@ class Parts:
     x_test: object = None
     y_test: object = None
     train_sequence: object = None  # a user PyDataset (then x_train/y_train are None)
+    chunk_size: int = None  # read the training arrays chunk by chunk (MemmapSource)
+    x_dtype: object = None
     task: str = None
     num_classes: int = None
     label_format: str = None
@@ -64,9 +66,11 @@ class EpochBatches(keras.utils.PyDataset):
     """
 
     def __init__(self, x, y, batch_size, *, seed=0, shuffle=True, sample_weight=None,
-                 start_batch=0):
+                 start_batch=0, chunk_size=None, x_dtype=None):
         super().__init__(workers=1, use_multiprocessing=False)
         self.x, self.y = x, y
+        self.chunk_size = None if chunk_size is None else int(chunk_size)
+        self.x_dtype = x_dtype
         self.batch_size = int(batch_size)
         self.seed = int(seed)
         self.shuffle = bool(shuffle)
@@ -87,8 +91,21 @@ class EpochBatches(keras.utils.PyDataset):
         """The sample order of ``epoch`` (a permutation of ``range(len(x))``)."""
         if self._order_epoch != epoch:
             n = len(self.x)
-            if self.shuffle:
-                self._order = np.random.default_rng([self.seed, int(epoch)]).permutation(n)
+            rng = np.random.default_rng([self.seed, int(epoch)])
+            if self.chunk_size and self.chunk_size < n:
+                # chunk by chunk: chunks in a shuffled order, samples shuffled inside each,
+                # so the reads of an epoch sweep one chunk of a disk file at a time
+                size = self.chunk_size
+                n_chunks = -(-n // size)
+                chunk_order = rng.permutation(n_chunks) if self.shuffle else range(n_chunks)
+                pieces = []
+                for c in chunk_order:
+                    length = min(size, n - int(c) * size)
+                    inner = rng.permutation(length) if self.shuffle else np.arange(length)
+                    pieces.append(int(c) * size + inner)
+                self._order = np.concatenate(pieces)
+            elif self.shuffle:
+                self._order = rng.permutation(n)
             else:
                 self._order = np.arange(n)
             self._order_epoch = epoch
@@ -97,7 +114,10 @@ class EpochBatches(keras.utils.PyDataset):
     def __getitem__(self, index):
         i = int(index) + self.start_batch
         idx = self.order(self.epoch)[i * self.batch_size:(i + 1) * self.batch_size]
-        batch = (_take(self.x, idx), _take(self.y, idx))
+        x = _take(self.x, idx)
+        if self.x_dtype is not None:
+            x = x.astype(self.x_dtype, copy=False)
+        batch = (x, _take(self.y, idx))
         if self.sample_weight is not None:
             batch = batch + (_take(self.sample_weight, idx),)
         return batch
@@ -190,10 +210,11 @@ def infer_task(model, y):
 def prepare_data(model, data, *, validation_split=None, seed=0):
     """Normalize ``data`` into :class:`Parts` and check it against the model.
 
-    Accepts a ``kerasdl.data.Dataset``, ``(x, y)``, ``(x_train, y_train, x_test, y_test)``
-    or a ``keras.utils.PyDataset``.
+    Accepts a ``kerasdl.data.Dataset``, ``(x, y)``, ``(x_train, y_train, x_test, y_test)``,
+    a ``kerasdl.data.MemmapSource`` (read chunk by chunk) or a ``keras.utils.PyDataset``.
     """
     from kerasdl.data._dataset import Dataset
+    from kerasdl.data._sources import MemmapSource
 
     parts = Parts()
     if isinstance(data, Dataset):
@@ -204,6 +225,16 @@ def prepare_data(model, data, *, validation_split=None, seed=0):
         if data.x_test is not None:
             parts.x_test, parts.y_test = _check_xy("test", data.x_test, data.y_test)
         parts.task, parts.num_classes = data.task, data.num_classes
+    elif isinstance(data, MemmapSource):
+        if data.y is None:
+            raise ValueError(f"The MemmapSource {data!r} has no targets; create it with "
+                             f"`y_path` to train on it.")
+        parts.x_train = _check_x("x_train", data.x)
+        parts.y_train = check_array("y_train", data.y, dtype_kind="biuf")
+        check_finite("y_train", parts.y_train)
+        parts.chunk_size, parts.x_dtype = data.chunk_size, data.dtype
+        ensure_built(model, data.input_shape)
+        parts.task, parts.num_classes = infer_task(model, parts.y_train)
     elif isinstance(data, keras.utils.PyDataset):
         if validation_split is not None:
             raise ValueError("`validation_split` cannot split a keras.utils.PyDataset; pass "
@@ -219,7 +250,8 @@ def prepare_data(model, data, *, validation_split=None, seed=0):
     else:
         raise TypeError(
             "`data` must be a kerasdl.data.Dataset, a tuple (x, y) or (x_train, y_train, "
-            f"x_test, y_test), or a keras.utils.PyDataset; received {describe(data)} of type "
+            "x_test, y_test), a kerasdl.data.MemmapSource or a keras.utils.PyDataset; "
+            f"received {describe(data)} of type "
             f"{type(data).__name__}."
         )
     if validation_split is not None:

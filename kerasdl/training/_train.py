@@ -304,7 +304,9 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
         model: a ``keras.Model`` (a kerasdl builder's, or any Keras model).
         data: a ``kerasdl.data.Dataset``; a tuple ``(x, y)`` or
             ``(x_train, y_train, x_test, y_test)`` of arrays (``numpy.memmap`` arrays are
-            read batch by batch, never loaded whole); or a ``keras.utils.PyDataset``.
+            read batch by batch, never loaded whole); a ``kerasdl.data.MemmapSource``
+            (``.npy`` files trained chunk by chunk: chunks in a seeded order, samples
+            shuffled inside each); or a ``keras.utils.PyDataset``.
         optimizer: a name (``"gd"``, ``"sgd"``, ``"minibatch_sgd"``, ``"momentum"``,
             ``"nesterov"``, ``"rmsprop"``, ``"adam"``, ``"adamw"``), a tuple
             ``(name, options)`` or a ``keras.optimizers.Optimizer``. Defaults to ``"adam"``.
@@ -536,7 +538,8 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
     else:
         sw = _class_sample_weights(class_weight, parts.y_train, parts.task, parts.num_classes)
         full = EpochBatches(parts.x_train, parts.y_train, batch_size, seed=seed,
-                            shuffle=shuffle, sample_weight=sw)
+                            shuffle=shuffle, sample_weight=sw, chunk_size=parts.chunk_size,
+                            x_dtype=parts.x_dtype)
         sequence = full
     bridge = _RunCallbacks(all_callbacks, model, full if full is not parts.train_sequence
                            else None)
@@ -563,7 +566,8 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
         else:
             partial = EpochBatches(parts.x_train, parts.y_train, batch_size, seed=seed,
                                    shuffle=shuffle, sample_weight=full.sample_weight,
-                                   start_batch=start_batch)
+                                   start_batch=start_batch, chunk_size=parts.chunk_size,
+                                   x_dtype=parts.x_dtype)
         bridge.sequence = partial if parts.train_sequence is None else None
         bridge.last_fit = epoch + 1 >= epochs
         model.fit(partial, initial_epoch=epoch, epochs=epoch + 1, **fit_kwargs)

@@ -331,3 +331,22 @@ def test_resume_errors(tmp_path):
                                               r"seed=0 in the checkpoint but 1 now"):
         train(mlp(), (x, y), epochs=2, seed=1, run_dir=tmp_path / "run", resume=True,
               **QUIET)
+
+
+def test_memmap_source_trains_chunk_by_chunk(tmp_path):
+    from kerasdl.data import MemmapSource
+    from kerasdl.training._data import EpochBatches
+
+    x, y = data(40)
+    np.save(tmp_path / "x.npy", x.astype("float64"))
+    np.save(tmp_path / "y.npy", y)
+    source = MemmapSource(tmp_path / "x.npy", tmp_path / "y.npy", chunk_size=16)
+    result = train(mlp(), source, epochs=2, batch_size=8, **QUIET)
+    assert len(result.history["loss"]) == 2 and result.config["n_train"] == 40
+    # the epoch order visits one chunk after another, samples shuffled inside each
+    seq = EpochBatches(source.x, source.y, 8, seed=0, chunk_size=16, x_dtype="float32")
+    order = seq.order(0)
+    chunk_of = order // 16
+    assert sorted(order.tolist()) == list(range(40))
+    assert (np.diff(chunk_of) != 0).sum() == 2  # three chunks, two switches
+    assert seq[0][0].dtype == np.float32 and seq.order(1).tolist() != order.tolist()
