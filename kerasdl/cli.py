@@ -3,16 +3,31 @@
     kerasdl --version
     kerasdl [--backend jax] info
     kerasdl list [recipes|models|datasets]
+    kerasdl run NAME [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer NAME]
+                     [--seed S] [--data-dir D] [--run-dir R] [--backend B]
+                     [--set key=value ...] [--config file.yaml|file.json]
+    kerasdl report RUN_DIR
 
-``--backend`` is applied (``KERAS_BACKEND``) before keras is imported.
+``--backend`` is applied (``KERAS_BACKEND``) before keras is imported. Settings are merged
+in this order, later ones winning: the recipe's defaults, ``--config``, ``--set``, then the
+dedicated flags (``--epochs`` ...). Hyphens and underscores are equivalent in recipe and
+setting names. ``--set`` values are typed: ``64`` (int), ``1e-3`` (float), ``true``/``false``,
+``none``, ``64,32`` or ``[64, 32]`` (a tuple), ``{rotation: 10}`` (a mapping), anything else
+a string.
 """
 
 import argparse
+import json
+import re
 import sys
+from pathlib import Path
 
 from kerasdl._version import __version__
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "parse_value", "parse_assignments", "load_config"]
+
+_FLOAT_RE = re.compile(r"^[+-]?(\d[\d_]*\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|nan)$",
+                       re.IGNORECASE)
 
 
 def build_parser():
@@ -30,8 +45,228 @@ def build_parser():
     p_list = sub.add_parser("list", help="list recipes (default), models or datasets")
     p_list.add_argument("what", nargs="?", default="recipes",
                         choices=("recipes", "models", "datasets"))
+
+    p_run = sub.add_parser(
+        "run", help="run a recipe and print its test metrics",
+        description="Run a recipe (see `kerasdl list`), print its test metrics and the run "
+                    "folder. Settings: the recipe's defaults, then --config, then --set, then "
+                    "the flags below.")
+    p_run.add_argument("name", nargs="?", default=None,
+                       help="recipe name (may come from --config's `recipe` key instead)")
+    p_run.add_argument("--epochs", type=int, default=None, metavar="N")
+    p_run.add_argument("--batch-size", "--batch_size", dest="batch_size", type=int,
+                       default=None, metavar="N")
+    p_run.add_argument("--learning-rate", "--learning_rate", "--lr", dest="learning_rate",
+                       type=float, default=None, metavar="X")
+    p_run.add_argument("--optimizer", default=None, metavar="NAME",
+                       help="gd, sgd, minibatch_sgd, momentum, nesterov, rmsprop, adam, adamw")
+    p_run.add_argument("--seed", type=int, default=None, metavar="S")
+    p_run.add_argument("--data-dir", "--data_dir", dest="data_dir", default=None, metavar="D",
+                       help="folder holding local dataset files")
+    p_run.add_argument("--run-dir", "--run_dir", dest="run_dir", default=None, metavar="R",
+                       help="run folder (default: runs/NAME-TIME)")
+    p_run.add_argument("--verbose", type=int, default=None, metavar="V",
+                       help="0 silent, 1 progress bar, 2 one line per epoch")
+    # SUPPRESS keeps a top-level `kerasdl --backend jax run ...` from being reset to None.
+    p_run.add_argument("--backend", choices=("tensorflow", "jax", "torch"),
+                       default=argparse.SUPPRESS, help="Keras backend to use")
+    p_run.add_argument("--set", dest="assignments", action="append", default=[],
+                       metavar="KEY=VALUE", help="any recipe setting, e.g. hidden=64,32")
+    p_run.add_argument("--config", default=None, metavar="FILE",
+                       help="YAML or JSON file of settings (may name the recipe)")
+
+    p_report = sub.add_parser("report", help="rebuild report.html of a run folder")
+    p_report.add_argument("run_dir", metavar="RUN_DIR")
     return parser
 
+
+# --- typed values --------------------------------------------------------------------------
+
+def _scalar(text):
+    """None / bool / int / float for text that spells one, else the text itself."""
+    low = text.lower()
+    if low in ("none", "null", "~"):
+        return None
+    if low in ("true", "yes"):
+        return True
+    if low in ("false", "no"):
+        return False
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    if _FLOAT_RE.match(text):
+        return float(text)
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
+def _split_top_level(text, what):
+    """Split on commas that are not inside brackets or quotes."""
+    parts, depth, quote, current = [], 0, None, []
+    for ch in text:
+        if quote:
+            current.append(ch)
+            if ch == quote:
+                quote = None
+            continue
+        if ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth < 0:
+                raise ValueError(f"{what}: unbalanced {ch!r} in {text!r}.")
+        elif ch == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    if depth != 0 or quote:
+        raise ValueError(f"{what}: unbalanced brackets or quotes in {text!r}.")
+    parts.append("".join(current))
+    return parts
+
+
+def parse_value(text, *, what="value"):
+    """Turn command-line text into a typed value.
+
+    ``"64"`` -> 64, ``"1e-3"`` -> 0.001, ``"true"`` -> True, ``"none"`` -> None,
+    ``"64,32"``, ``"(64, 32)"`` or ``"[64, 32]"`` -> (64, 32), ``"64,"`` -> (64,),
+    ``"{rotation: 10, flip: horizontal}"`` -> a dict (YAML flow mapping), ``"'3'"`` -> "3";
+    anything else stays a string.
+
+    Args:
+        text: the text after ``key=``.
+        what: how to name the value in error messages. Defaults to "value".
+
+    Returns:
+        The typed value.
+
+    Raises:
+        ValueError: for unbalanced brackets or quotes, or a malformed mapping.
+    """
+    s = text.strip()
+    if not s:
+        raise ValueError(f"{what} is empty; write `none` for None or quote an empty string "
+                         f"('').")
+    items = _split_top_level(s, what)
+    if len(items) > 1:
+        if items[-1].strip() == "":
+            items = items[:-1]
+        return tuple(parse_value(item, what=what) for item in items)
+    if s[0] == "{" or s[-1] == "}":
+        if s[0] != "{" or s[-1] != "}":
+            raise ValueError(f"{what}: unbalanced braces in {s!r}.")
+        import yaml
+
+        try:
+            mapping = yaml.safe_load(s)
+        except yaml.YAMLError as e:
+            first = str(e).splitlines()[0]
+            raise ValueError(f"{what}: {s!r} is not a valid mapping ({first}); write it as "
+                             f"{{key: value, key: value}}.") from None
+        return _coerce_strings(mapping)
+    if s[0] in "([" or s[-1] in ")]":
+        if s[0] not in "([" or s[-1] not in ")]" or "([".index(s[0]) != ")]".index(s[-1]):
+            raise ValueError(f"{what}: unbalanced brackets in {s!r}.")
+        inner = s[1:-1].strip()
+        if not inner:
+            return ()
+        items = _split_top_level(inner, what)
+        if items[-1].strip() == "":
+            items = items[:-1]
+        return tuple(parse_value(item, what=what) for item in items)
+    return _scalar(s)
+
+
+def _coerce_strings(obj):
+    """Apply :func:`_scalar` to the strings inside a YAML value (PyYAML reads 1e-3 as text)."""
+    if isinstance(obj, str):
+        return _scalar(obj)
+    if isinstance(obj, dict):
+        return {k: _coerce_strings(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return tuple(_coerce_strings(v) for v in obj)
+    return obj
+
+
+def parse_assignments(assignments):
+    """Parse ``["key=value", ...]`` into a dict of typed values (keys normalized).
+
+    Raises:
+        ValueError: for an item without ``=``, an empty key, a key given twice or a value
+            :func:`parse_value` rejects.
+    """
+    from kerasdl._validation import normalize_name
+
+    out = {}
+    for item in assignments:
+        if "=" not in item:
+            raise ValueError(f"`--set` expects KEY=VALUE; received {item!r}. Example: "
+                             f"--set hidden=64,32")
+        key, _, text = item.partition("=")
+        key = normalize_name(key)
+        if not key:
+            raise ValueError(f"`--set` expects KEY=VALUE; received {item!r} (empty key).")
+        if key in out:
+            raise ValueError(f"`--set {key}` is given twice.")
+        out[key] = parse_value(text, what=f"`--set {key}`")
+    return out
+
+
+def load_config(path):
+    """Read a YAML (``.yaml``/``.yml``) or JSON (``.json``) file of settings.
+
+    Top level: a mapping of setting names to values; an optional ``recipe`` key names the
+    recipe. Numbers PyYAML leaves as text (``1e-3``) are converted.
+
+    Returns:
+        A dict with normalized keys.
+
+    Raises:
+        FileNotFoundError: if the file does not exist.
+        ValueError: for another extension, a parse error or a top level that is not a mapping.
+    """
+    from kerasdl._validation import normalize_name
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"`--config` file {str(path)!r} does not exist.")
+    suffix = path.suffix.lower()
+    text = path.read_text(encoding="utf-8")
+    if suffix == ".json":
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"`--config` {str(path)!r} is not valid JSON: {e}.") from None
+    elif suffix in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            obj = yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            raise ValueError(f"`--config` {str(path)!r} is not valid YAML: "
+                             f"{str(e).splitlines()[0]}.") from None
+        if isinstance(obj, dict):
+            obj = _coerce_strings(obj)
+    else:
+        raise ValueError(f"`--config` must be a .yaml, .yml or .json file; received "
+                         f"{str(path)!r}.")
+    if obj is None:
+        obj = {}
+    if not isinstance(obj, dict):
+        raise ValueError(f"`--config` {str(path)!r} must hold a mapping of settings at the top "
+                         f"level; found {type(obj).__name__}.")
+    out = {}
+    for key, value in obj.items():
+        out[normalize_name(key)] = tuple(value) if isinstance(value, list) else value
+    return out
+
+
+# --- commands ------------------------------------------------------------------------------
 
 def _cmd_info(args):
     from kerasdl import _backend
@@ -63,11 +298,72 @@ def _cmd_list(args):
     return 0
 
 
-_COMMANDS = {"info": _cmd_info, "list": _cmd_list}
+def _format_metrics(metrics, indent=""):
+    lines = []
+    for key, value in metrics.items():
+        if isinstance(value, dict):
+            lines.append(f"{indent}{key}:")
+            lines.extend(_format_metrics(value, indent + "  "))
+        elif isinstance(value, float):
+            lines.append(f"{indent}{key:<18} {value:.4f}")
+        else:
+            lines.append(f"{indent}{key:<18} {value}")
+    return lines
+
+
+def _cmd_run(args):
+    import recipes
+
+    settings = load_config(args.config) if args.config else {}
+    name = settings.pop("recipe", None)
+    if args.name is not None:
+        name = args.name
+    if name is None:
+        raise ValueError("`kerasdl run` needs a recipe NAME (or a `recipe:` key in --config); "
+                         f"recipes: {', '.join(recipes.list_recipes())}.")
+    module = recipes.get_recipe(name)  # unknown name -> close matches, before any work
+    settings.update(parse_assignments(args.assignments))
+    for flag in ("epochs", "batch_size", "learning_rate", "optimizer", "seed", "data_dir",
+                 "run_dir", "verbose"):
+        value = getattr(args, flag)
+        if value is not None:
+            settings[flag] = value
+    if "verbose" not in settings and "verbose" in module.DEFAULTS:
+        settings["verbose"] = 2  # one line per epoch: readable in a terminal and in logs
+    result = module.run(**settings)
+    print(f"recipe {module.__name__.split('.')[-1]}: test metrics")
+    for line in _format_metrics(result.metrics, "  "):
+        print(line)
+    if result.run_dir is not None:
+        run_dir = Path(result.run_dir)
+        print(f"run folder: {run_dir}")
+        report = run_dir / "report.html"
+        if report.exists():
+            print(f"report:     {report}")
+    return 0
+
+
+def _cmd_report(args):
+    run_dir = Path(args.run_dir)
+    if not run_dir.is_dir():
+        raise FileNotFoundError(f"`RUN_DIR` {str(run_dir)!r} is not a folder; give the folder "
+                                f"a run wrote (it holds config.json and metrics.json).")
+    from kerasdl import reports
+
+    path = reports.build_report(run_dir)
+    print(f"report: {path}")
+    return 0
+
+
+_COMMANDS = {"info": _cmd_info, "list": _cmd_list, "run": _cmd_run, "report": _cmd_report}
 
 
 def main(argv=None):
-    """Entry point of the ``kerasdl`` console script; returns the exit status."""
+    """Entry point of the ``kerasdl`` console script; returns the exit status.
+
+    Exit status: 0 on success, 2 for a usage error (unknown recipe or setting, a bad value,
+    a missing file), with the message on standard error.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.backend:

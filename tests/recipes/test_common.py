@@ -1,0 +1,132 @@
+"""Shared recipe plumbing: settings merge/validation, data choice, run folders, files."""
+
+import numpy as np
+import pytest
+
+from recipes import _common
+
+DEFAULTS = {"epochs": 5, "learning_rate": 0.01, "dropout": 0.5, "hidden": (64, 32), "batch_norm": False,
+            "optimizer": "adam", "spec": {"a": 1}, "extra": None, **_common.COMMON_DEFAULTS}
+
+
+def test_resolve_settings_merges_and_normalizes_keys():
+    s = _common.resolve_settings("demo", DEFAULTS, {"Learning-Rate": 1, "hidden": [8],
+                                                    "batch-norm": True, "extra": object,
+                                                    "dropout": 0})
+    assert s["learning_rate"] == 1
+    assert s["dropout"] == 0.0 and isinstance(s["dropout"], float)
+    assert s["hidden"] == (8,)
+    assert s["batch_norm"] is True
+    assert s["extra"] is object
+    assert s["epochs"] == 5
+    assert DEFAULTS["hidden"] == (64, 32)  # defaults untouched
+
+
+def test_resolve_settings_single_number_for_tuple_setting():
+    assert _common.resolve_settings("demo", DEFAULTS, {"hidden": 16})["hidden"] == (16,)
+
+
+def test_resolve_settings_flexible_settings_take_anything():
+    s = _common.resolve_settings("demo", DEFAULTS, {"optimizer": ("sgd", {"momentum": 0.5}),
+                                                    "learning_rate": None, "data": "iris"})
+    assert s["optimizer"] == ("sgd", {"momentum": 0.5})
+    assert s["learning_rate"] is None
+    assert s["data"] == "iris"
+
+
+@pytest.mark.parametrize("overrides, error, message", [
+    ({"epoch": 3}, ValueError, r"Recipe 'demo' has no setting 'epoch'\. Did you mean "
+                               r"'epochs'\? Its settings: batch_norm, data, data_dir, dropout, epochs"),
+    ({"zzz": 3}, ValueError, r"Recipe 'demo' has no setting 'zzz'\. Its settings:"),
+    ({"epochs": 2.5}, TypeError, r"`epochs` must be an integer; received 2\.5"),
+    ({"epochs": True}, TypeError, r"`epochs` must be an integer; received True"),
+    ({"epochs": None}, ValueError, r"`epochs` needs a value like its default 5; received None"),
+    ({"batch_norm": "yes"}, TypeError, r"`batch_norm` must be True or False; received 'yes'"),
+    ({"hidden": "64"}, TypeError, r"`hidden` must be tuple or list; received '64'"),
+    ({"spec": 3}, TypeError, r"`spec` must be dict; received 3"),
+    ({"seed": "0"}, TypeError, r"`seed` must be an integer; received '0'"),
+])
+def test_resolve_settings_errors(overrides, error, message):
+    with pytest.raises(error, match=message):
+        _common.resolve_settings("demo", DEFAULTS, overrides)
+
+
+def test_load_data_by_default_name_and_by_given_name():
+    data = _common.load_data({"data": None, "seed": 0, "data_dir": None}, "iris", test=0.2)
+    assert (data.name, len(data.x_test)) == ("iris", 30)
+    data = _common.load_data({"data": "wine", "seed": 0, "data_dir": None}, "iris", test=0.2)
+    assert data.name == "wine"
+
+
+def test_load_data_takes_a_dataset_as_is():
+    from kerasdl import data as kdata
+
+    ds = kdata.from_arrays(np.zeros((6, 2), "float32"), np.array([0, 1] * 3))
+    assert _common.load_data({"data": ds, "seed": 0}, "iris", test=0.2) is ds
+
+
+def test_load_data_from_npz(tmp_path):
+    path = tmp_path / "mine.npz"
+    np.savez(path, x_train=np.arange(20, dtype="float32").reshape(10, 2),
+             y_train=np.array([0, 1] * 5))
+    data = _common.load_data({"data": str(path), "seed": 0}, "iris")
+    assert data.x_train.shape == (10, 2)
+
+
+def test_load_data_rejects_other_types():
+    with pytest.raises(TypeError, match=r"`data` must be a kerasdl\.data\.Dataset, a dataset "
+                                        r"name or an \.npz path; received 3 of type int"):
+        _common.load_data({"data": 3, "seed": 0}, "iris")
+
+
+def test_make_run_dir_default_is_timestamped_under_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = _common.make_run_dir("xor", None)
+    assert path.parent.name == "runs" and path.name.startswith("xor-") and path.is_dir()
+    assert _common.make_run_dir("xor", tmp_path / "given") == tmp_path / "given"
+    with pytest.raises(TypeError, match=r"`run_dir` must be a path or None; received 3"):
+        _common.make_run_dir("xor", 3)
+
+
+def test_save_csv_is_exact(tmp_path):
+    path = _common.save_csv(tmp_path / "t.csv", ["a", "b"], [["x", 0.123456789], ["y", 2]])
+    assert path.read_text() == "a,b\nx,0.123457\ny,2\n"
+
+
+def test_jsonable_settings():
+    from kerasdl import data as kdata
+
+    ds = kdata.from_arrays(np.zeros((4, 2), "float32"), np.array([0, 1, 0, 1]), name="mine")
+    assert _common.jsonable_settings({"data": ds, "hidden": (1, 2), "x": {1: 2}, "o": object,
+                                      "n": None}) == {
+        "data": "Dataset 'mine'", "hidden": [1, 2], "x": {"1": 2}, "o": repr(object),
+        "n": None}
+
+
+@pytest.mark.parametrize("augment, expected", [
+    (None, None), (False, None), ("none", None), ("None", None),
+    ("mnist", {"preset": "mnist", "seed": 3}),
+    ({"rotation": 5}, {"seed": 3, "rotation": 5}),
+    ({"rotation": 5, "seed": 1}, {"seed": 1, "rotation": 5}),
+])
+def test_augment_spec(augment, expected):
+    assert _common.augment_spec(augment, 3) == expected
+
+
+def test_with_channels_adds_the_axis_to_every_part():
+    from kerasdl import data as kdata
+
+    ds = kdata.from_arrays(np.zeros((6, 5, 5), "float32"), np.array([0, 1] * 3),
+                           np.zeros((2, 5, 5), "float32"), np.array([0, 1]))
+    out = _common.with_channels(ds)
+    assert out.x_train.shape == (6, 5, 5, 1) and out.x_test.shape == (2, 5, 5, 1)
+    assert _common.with_channels(out) is out
+
+
+def test_label_format():
+    from kerasdl import data as kdata
+
+    y = np.array([0, 1, 2] * 2)
+    assert _common.label_format(kdata.from_arrays(np.zeros((6, 2)), y)) == "sparse"
+    assert _common.label_format(kdata.from_arrays(np.zeros((6, 2)), y, one_hot=True)) == \
+        "onehot"

@@ -1,0 +1,20 @@
+"""digits_cnn: smoke run, and the >= 97% test accuracy claim with the defaults (slow)."""
+
+import pytest
+
+import recipes
+
+
+def test_smoke(tmp_path, check_run):
+    result = recipes.run("digits_cnn", epochs=1, filters=(4,), dense=(8,), verbose=0,
+                         run_dir=tmp_path / "dc")
+    assert result.model.input_shape == (None, 8, 8, 1)
+    assert result.config["schedule"]["class"] == "OneCycle"
+    check_run(tmp_path / "dc", recipe="digits_cnn", figures=["learning_curves.png"])
+
+
+@pytest.mark.slow
+def test_reaches_97_percent_with_defaults(tmp_path):
+    result = recipes.run("digits_cnn", verbose=0, run_dir=tmp_path / "full")
+    assert result.metrics["accuracy"] >= 0.97
+    assert result.config["n_test"] == 539

@@ -1,0 +1,31 @@
+"""logic_gates: the perceptron rule learns AND, OR and NAND to 100% (seeded)."""
+
+import numpy as np
+import pytest
+
+import recipes
+
+
+def test_gates_reach_100_percent_and_plot_their_lines(tmp_path, check_run):
+    result = recipes.run("logic_gates", verbose=0, run_dir=tmp_path / "gates")
+    assert result.metrics == {gate: {"accuracy": 1.0, "loss": 0.0}
+                              for gate in ("and", "or", "nand")}
+    # the learned lines reproduce each truth table exactly
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    truth = {"and": [0, 0, 0, 1], "or": [0, 1, 1, 1], "nand": [1, 1, 1, 0]}
+    for gate, wb in result.extras["weights"].items():
+        fired = (x @ np.array(wb["w"]) + wb["b"] >= 0).astype(int).tolist()
+        assert fired == truth[gate], gate
+    config = check_run(tmp_path / "gates", recipe="logic_gates",
+                       figures=["decision_lines.png"], sub_runs=["and", "or", "nand"])
+    assert config["recipe"]["settings"]["gates"] == ["and", "or", "nand"]
+    assert config["recipe"]["results"]["weights"] == result.extras["weights"]
+    assert result.extras["figures"] == [str(tmp_path / "gates" / "plots" /
+                                            "decision_lines.png")]
+    assert set(result.model) == {"and", "or", "nand"}
+
+
+def test_unknown_gate():
+    with pytest.raises(ValueError, match=r"`gates` must be one of 'and', 'nand', 'or', 'xor'; "
+                                         r"received 'nor'"):
+        recipes.run("logic_gates", gates=("and", "nor"), verbose=0)

@@ -1,0 +1,16 @@
+"""multivariable_regression: GD fits the exam-scores table."""
+
+import numpy as np
+
+import recipes
+
+
+def test_fits_the_exam_scores(tmp_path, check_run):
+    result = recipes.run("multivariable_regression", verbose=0, run_dir=tmp_path / "mv")
+    assert result.extras["targets"] == [152.0, 185.0, 180.0, 196.0, 142.0]
+    errors = np.abs(np.array(result.extras["predictions"]) - result.extras["targets"])
+    assert errors.max() < 3.0
+    assert result.metrics["loss"] < 4.0
+    assert len(result.extras["w"]) == 3
+    check_run(tmp_path / "mv", recipe="multivariable_regression",
+              figures=["learning_curves.png", "predictions.png"])
