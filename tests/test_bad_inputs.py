@@ -125,9 +125,7 @@ CASES = [
                                                        num_classes=3),
      ValueError, r"`y_train` is one-hot with 4 columns but the task has 3 classes"),
     ("arrays-uint8-unscaled", lambda c: data.from_arrays((IMG * 255).astype("uint8"), IMG_Y),
-     ValueError, r"`x_train`.*uint8.*255", Known(
-         "from_arrays keeps uint8 images as float32 in [0, 255] without a word, although the "
-     "data contract promises inputs scaled to [0, 1]")),
+     ValueError, r"`x_train` holds uint8 values up to \d+ .*scale=255"),
     # ------------------------------------------------------------------ builders
     ("mlp-input-shape-zero", lambda c: models.mlp((0,), num_classes=3),
      ValueError, r"`input_shape`.*\(0,\)"),

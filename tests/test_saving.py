@@ -614,10 +614,6 @@ def test_kerasdl_layers_load_in_a_fresh_process_without_extra_imports(tmp_path, 
     """)
 
 
-@pytest.mark.xfail(strict=True, reason="kerasdl.callbacks.load_checkpoint_model calls "
-                   "keras.saving.load_model directly instead of kerasdl.load_model, so a "
-                   "hostile checkpoint fails inside Keras (TypeError 'Could not locate "
-                   "function') instead of a SecurityError, and without kerasdl's zip checks")
 def test_checkpoint_loader_uses_safe_loading(tmp_path):
     from kerasdl.callbacks import list_checkpoints, load_checkpoint_model
 
