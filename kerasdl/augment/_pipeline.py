@@ -43,6 +43,12 @@ class AugmentationPipeline(L._DataLayer):
         self._convert_input_args = False
         self._allow_non_tensor_positional_args = True
 
+    def build(self, input_shape):
+        for layer in self.augmenters:
+            if not layer.built:
+                layer.build(input_shape)
+        self.built = True
+
     def call(self, inputs, training=True):
         x = inputs
         for layer in self.augmenters:
