@@ -17,7 +17,6 @@ and ``RandomFlip`` resamples the image once per layer (blurring it each time);
 ``keras.layers.RandomBrightness`` adds a constant where ImageDataGenerator multiplies.
 """
 
-import numbers
 
 import keras
 import numpy as np
