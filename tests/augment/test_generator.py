@@ -294,3 +294,37 @@ def test_channels_first_generator():
     assert gen.mean.shape == (3, 1, 1)
     out = gen.flow(batch, batch_size=2, shuffle=False)[0]
     np.testing.assert_allclose(out.mean(axis=(0, 2, 3)), np.zeros(3), atol=1e-4)
+
+
+def test_model_fit_sees_every_sample_once_per_epoch():
+    from kerasdl.augment import NumpyArrayIterator
+
+    x = np.arange(12, dtype="float32").reshape(12, 1, 1, 1) * np.ones((1, 2, 2, 1), "float32")
+    fetched = []
+
+    class Spy(NumpyArrayIterator):
+        def __getitem__(self, idx):
+            batch = super().__getitem__(idx)
+            fetched.append(batch[1].tolist())
+            return batch
+
+    it = Spy(x, np.arange(12), ImageDataGenerator(), batch_size=4, shuffle=True, seed=0)
+    model = keras.Sequential([keras.Input((2, 2, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    model.fit(it, epochs=2, verbose=0)
+    # Keras may peek at a batch or two before training; the last 2 x 3 fetches are the epochs.
+    epochs = [sum(fetched[-6:-3], []), sum(fetched[-3:], [])]
+    assert [sorted(e) for e in epochs] == [list(range(12))] * 2
+    assert epochs[0] != epochs[1]
+
+
+def test_fit_with_augmented_rounds():
+    x = np.random.default_rng(0).random((10, 6, 6, 1)).astype("float32")
+    gen = ImageDataGenerator(featurewise_center=True, rotation_range=30, fill_mode="constant")
+    plain_mean = float(gen.fit(x).mean.ravel()[0])
+    assert plain_mean == pytest.approx(float(x.mean()), abs=1e-6)
+    a = gen.fit(x, augment=True, rounds=3, seed=1).mean.copy()
+    b = gen.fit(x, augment=True, rounds=3, seed=1).mean.copy()
+    np.testing.assert_array_equal(a, b)
+    assert float(a.ravel()[0]) < plain_mean  # rotations pull in zero-filled corners
