@@ -68,15 +68,21 @@ class LRFinderResult:
 
 
 def suggest_lr(lrs, smoothed):
-    """The rate at the steepest descent of the smoothed loss against log(lr) (pure)."""
+    """The rate at the steepest descent of the smoothed loss against log(lr) (pure).
+
+    Looks between the first tenth of the sweep and the minimum of the smoothed loss.
+    """
     lrs, smoothed = np.asarray(lrs, float), np.asarray(smoothed, float)
     if len(lrs) < 3:
         return None
-    stop = int(np.argmin(smoothed)) + 1  # look before the minimum, not in the blow-up
-    if stop < 3:
-        stop = len(lrs)
-    grads = np.gradient(smoothed[:stop], np.log(lrs[:stop]))
-    return float(lrs[int(np.argmin(grads))])
+    # the first tenth is dominated by the smoothing's start-up noise; after the minimum the
+    # loss is blowing up: look in between
+    start = len(lrs) // 10
+    stop = int(np.argmin(smoothed)) + 1
+    if stop - start < 3:
+        start, stop = 0, len(lrs)
+    grads = np.gradient(smoothed[start:stop], np.log(lrs[start:stop]))
+    return float(lrs[start + int(np.argmin(grads))])
 
 
 def find_lr(model, data, *, start_lr=1e-7, end_lr=10.0, steps=100, batch_size=32,

@@ -62,6 +62,11 @@ def test_suggest_lr_is_steepest_descent_before_the_minimum():
     smoothed = [1.0, 0.99, 0.95, 0.7, 0.5, 0.45, 0.44, 0.9, 3.0]
     # log-spacing is even, so the steepest drop is around index 3 (0.95 -> 0.7 -> 0.5)
     assert suggest_lr(lrs, smoothed) == pytest.approx(lrs[3])
+    # the first tenth of a sweep is skipped (start-up noise of the smoothing)
+    lrs = np.logspace(-4, 0, 20)
+    smoothed = [2.0, 0.5, 1.0, 0.99, 0.98, 0.9, 0.6, 0.5, 0.45, 0.44, 0.43, 0.42, 0.41, 0.40,
+                0.39, 0.38, 0.37, 0.5, 1.0, 3.0]
+    assert suggest_lr(lrs, smoothed) == pytest.approx(lrs[6])
 
 
 def test_plot(tmp_path):
