@@ -150,8 +150,7 @@ class ImageDataGenerator:
         rescale: factor applied after augmentation (e.g. ``1/255``); None or 0 for none.
             Defaults to None.
         preprocessing_function: function applied to each image (rank 3, numpy) after
-            augmentation and rescaling is not yet applied, as in the legacy class. Defaults
-            to None.
+            augmentation and before ``rescale``, as in the legacy class. Defaults to None.
         data_format: ``"channels_last"`` or ``"channels_first"``. Defaults to
             ``keras.config.image_data_format()``.
         validation_split: fraction of images reserved for ``subset="validation"``, in
@@ -1053,10 +1052,16 @@ class ImageDataGeneratorLayer(L._Base):
             return B.numpy.where(uniform(0.0, 1.0) < 0.5, -ones, ones) if on else ones
 
         fx, fy = flip(self.horizontal_flip), flip(self.vertical_flip)
-        matrices = _legacy_matrices_ops(B, theta, tx, ty, shear, zx, zy, fx, fy, height, width)
-        x = B.image.affine_transform(x, matrices, interpolation=self.interpolation,
-                                     fill_mode=self.fill_mode, fill_value=self.cval,
-                                     data_format=self.data_format)
+        geometric = (self.rotation_range or np.any(self.width_shift_range)
+                     or np.any(self.height_shift_range) or self.shear_range
+                     or self.zoom_range != (1.0, 1.0) or self.horizontal_flip
+                     or self.vertical_flip)
+        if geometric:
+            matrices = _legacy_matrices_ops(B, theta, tx, ty, shear, zx, zy, fx, fy, height,
+                                            width)
+            x = B.image.affine_transform(x, matrices, interpolation=self.interpolation,
+                                         fill_mode=self.fill_mode, fill_value=self.cval,
+                                         data_format=self.data_format)
         if self.channel_shift_range:
             s = B.numpy.reshape(uniform(-self.channel_shift_range, self.channel_shift_range),
                                 (n, 1, 1, 1))

@@ -328,3 +328,17 @@ def test_fit_with_augmented_rounds():
     b = gen.fit(x, augment=True, rounds=3, seed=1).mean.copy()
     np.testing.assert_array_equal(a, b)
     assert float(a.ravel()[0]) < plain_mean  # rotations pull in zero-filled corners
+
+
+def test_as_layer_colour_only_matches_generator_semantics():
+    x = np.full((4, 3, 3, 2), 100.0, "float32")
+    x[:, 0, 0, 1] = 200.0
+    layer = ImageDataGenerator(brightness_range=(2.0, 2.0)).as_layer(seed=0)
+    out = _np(layer(x, training=True))
+    np.testing.assert_allclose(out, np.minimum(x * 2.0, 255.0))  # no resampling, exact
+    layer = ImageDataGenerator(channel_shift_range=50.0).as_layer(seed=0)
+    out = _np(layer(x, training=True))
+    shift = out[:, 1, 1, 0] - 100.0
+    assert np.abs(shift).max() <= 50.0 and np.abs(shift).max() > 0
+    np.testing.assert_allclose(out[:, 1, 1, 1] - 100.0, shift, atol=1e-4)  # same for channels
+    assert out.max() <= 200.0 and out.min() >= 100.0  # clipped to each image's range
