@@ -342,3 +342,12 @@ def test_as_layer_colour_only_matches_generator_semantics():
     assert np.abs(shift).max() <= 50.0 and np.abs(shift).max() > 0
     np.testing.assert_allclose(out[:, 1, 1, 1] - 100.0, shift, atol=1e-4)  # same for channels
     assert out.max() <= 200.0 and out.min() >= 100.0  # clipped to each image's range
+
+
+def test_flow_from_dataframe_without_pandas(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pandas", None)  # makes `import pandas` fail
+    with pytest.raises(ImportError, match=r"flow_from_dataframe needs pandas: `pip install "
+                                          r"pandas`"):
+        ImageDataGenerator().flow_from_dataframe(object())
