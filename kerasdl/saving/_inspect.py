@@ -168,41 +168,46 @@ def open_h5(source, path):
             raise damaged(path, "not an HDF5 file (no HDF5 signature)")
     try:
         return h5py.File(source, "r")
-    except (OSError, ValueError, EOFError) as e:
-        raise damaged(path, f"HDF5 cannot open it: {e}") from None
+    except Exception as e:  # noqa: BLE001 - OSError, ValueError, RuntimeError... when damaged
+        raise damaged(path, f"HDF5 cannot open it: {type(e).__name__}: {e}") from None
 
 
 def check_h5_file(h5, path):
     """Refuse HDF5 content that makes the reader open other files; detect damaged objects."""
     h5py = _h5py()
-    problems = []
+    problems, broken = [], []
 
+    # Exceptions must not escape an h5py visit callback (h5py turns them into SystemError),
+    # so the callback records what it finds and returns a value to stop the walk.
     def visit(name, link):
         if isinstance(link, h5py.ExternalLink):
             problems.append(f"HDF5 object {name!r} is an external link to "
                             f"{link.filename!r}")
-            return None
+            return True
         if isinstance(link, h5py.SoftLink):
             return None
         try:
             obj = h5[name]
-        except (KeyError, OSError, ValueError, RuntimeError) as e:
-            raise damaged(path, f"HDF5 object {name!r} cannot be read: {e}") from None
-        if isinstance(obj, h5py.Dataset):
-            if obj.external:
-                problems.append(f"HDF5 dataset {name!r} stores its data in external files "
-                                f"{[e[0] for e in obj.external]}")
-            elif obj.is_virtual:
-                problems.append(f"HDF5 dataset {name!r} is a virtual dataset mapping "
-                                f"other files")
+            if isinstance(obj, h5py.Dataset):
+                if obj.external:
+                    problems.append(f"HDF5 dataset {name!r} stores its data in external "
+                                    f"files {[e[0] for e in obj.external]}")
+                    return True
+                if obj.is_virtual:
+                    problems.append(f"HDF5 dataset {name!r} is a virtual dataset mapping "
+                                    f"other files")
+                    return True
+        except Exception as e:  # noqa: BLE001 - h5py raises many types on damaged files
+            broken.append(f"HDF5 object {name!r} cannot be read: {e}")
+            return True
         return None
 
     try:
         h5.visititems_links(visit)
-    except (OSError, RuntimeError, ValueError, KeyError) as e:
-        if isinstance(e, (DamagedFileError, SecurityError)):
-            raise
-        raise damaged(path, f"the HDF5 structure cannot be read: {e}") from None
+    except Exception as e:  # noqa: BLE001 - RuntimeError, SystemError, OSError, KeyError...
+        broken.append(f"the HDF5 structure cannot be read: {type(e).__name__}: {e}")
+    if broken:
+        raise damaged(path, broken[0])
     if problems:
         raise SecurityError(
             f"Security refusal: kerasdl will not load {str(path)!r} because "
@@ -213,7 +218,10 @@ def check_h5_file(h5, path):
 
 def h5_attr_json(h5, key, path):
     """Parse a JSON attribute of an HDF5 file (``None`` when absent)."""
-    raw = h5.attrs.get(key)
+    try:
+        raw = h5.attrs.get(key)
+    except Exception as e:  # noqa: BLE001 - h5py raises many types on damaged files
+        raise damaged(path, f"attribute {key!r} cannot be read: {e}") from None
     if raw is None:
         return None
     if hasattr(raw, "decode"):

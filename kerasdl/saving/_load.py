@@ -163,21 +163,34 @@ def check_model_file(path, *, trust_source=False, custom_objects=None):
             "keras_version": None if version is None else str(version), "path": p}
 
 
-def _translate(e, p):
-    """Map an exception raised inside Keras/h5py/zipfile while loading to kerasdl's errors."""
+def _translate(e, p, *, what="model"):
+    """Map an exception raised inside Keras/h5py/zipfile while loading to kerasdl's errors.
+
+    Returns None to re-raise ``e`` unchanged (kerasdl's own errors, missing files,
+    permissions, and exceptions that point at a bug rather than at the file).
+    """
+    import struct
     import zipfile
     import zlib
 
-    if isinstance(e, (DamagedFileError, SecurityError, CheckpointError)):
+    if isinstance(e, (DamagedFileError, SecurityError, CheckpointError, FileNotFoundError,
+                      PermissionError)):
         return None
-    if isinstance(e, (zipfile.BadZipFile, zlib.error, EOFError)):
-        return I.damaged(p, f"{type(e).__name__}: {e}")
-    if isinstance(e, OSError) and not isinstance(e, (FileNotFoundError, PermissionError)):
-        return I.damaged(p, f"{type(e).__name__}: {e}")
+    if isinstance(e, (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, IndexError,
+                      RuntimeError, SystemError, UnicodeDecodeError, struct.error,
+                      OverflowError)):
+        return I.damaged(p, f"Keras could not read the {what}: {type(e).__name__}: {e}")
     if isinstance(e, ValueError) and any(s in str(e) for s in _KERAS_SAFE_MODE_PHRASES):
         return SecurityError(
             f"Security refusal: Keras's safe mode refused to load {str(p)!r}: {e} "
             f"{I.OPT_IN}"
+        )
+    if isinstance(e, (ValueError, TypeError)):
+        return type(e)(
+            f"`path` {str(p)!r}: Keras could not rebuild the {what} ({e}). The file may be "
+            f"damaged or saved by another Keras version, or it uses custom layers that are "
+            f"not registered (decorate them with keras.saving.register_keras_serializable "
+            f"or pass custom_objects=)."
         )
     return None
 
@@ -303,13 +316,15 @@ def load_weights(model, path, *, skip_mismatch=False):
     try:
         model.load_weights(p, skip_mismatch=skip_mismatch)
     except Exception as e:  # noqa: BLE001
-        new = _translate(e, p)
-        if new is not None:
-            raise new from e
-        if isinstance(e, (ValueError, KeyError)):
+        if isinstance(e, (ValueError, KeyError)) and not isinstance(
+                e, (DamagedFileError, SecurityError, CheckpointError)) and not any(
+                s in str(e) for s in _KERAS_SAFE_MODE_PHRASES):
             raise CheckpointError(
                 f"`path` {str(p)!r} does not match the model {model.name!r}: {e}"
             ) from e
+        new = _translate(e, p, what="weights")
+        if new is not None:
+            raise new from e
         raise
     return model
 
