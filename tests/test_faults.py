@@ -100,10 +100,10 @@ def test_nan_loss_at_random_batch_stops_within_that_batch(tmp_path, seed):
     paths = assert_all_checkpoints_load(tmp_path / "run" / "checkpoints")
     # the newest checkpoint is the last good step, taken just before the poisoned batch
     assert steps_done(paths[-1]) == step
-    # and the run resumes from it and finishes
-    result = train(tmp_path / "run", resume=True, model_options=DECAY)
-    assert len(result.history["loss"]) == 2
-    assert all(np.isfinite(result.history["loss"]))
+    if seed == 0:  # and the run resumes from it and finishes (once is enough)
+        result = train(tmp_path / "run", resume=True, model_options=DECAY)
+        assert len(result.history["loss"]) == 2
+        assert all(np.isfinite(result.history["loss"]))
 
 
 def test_nan_loss_without_run_dir_also_stops(tmp_path):
