@@ -5,6 +5,7 @@ builder specs such as ``kerasdl.models.mlp(4, hidden=(64, "MyBlock"), ...)``; ``
 returns a registered class; ``list_layers()`` lists them. kerasdl's own layers: ``Step``.
 """
 
+from kerasdl.layers import _losses  # noqa: F401  (registers the perceptron loss for loading)
 from kerasdl.layers._registry import get, list_layers, register
 from kerasdl.layers._step import Step, step
 

@@ -41,8 +41,9 @@ def dense_blocks(hidden, *, activation_key, slope, dropout, batch_norm, kernel_i
             layers.append(activation_layer(activation_key, slope,
                                            name=f"{prefix}_{index}_{activation_key}"))
         if dropout:
-            layers.append(keras.layers.Dropout(dropout, seed=layer_seed(seed, seed_offset + 500 + index),
-                                               name=f"{prefix}_{index}_dropout"))
+            layers.append(keras.layers.Dropout(
+                dropout, seed=layer_seed(seed, seed_offset + 500 + index),
+                name=f"{prefix}_{index}_dropout"))
     return layers
 
 

@@ -149,7 +149,8 @@ def test_perceptron_rejects_unknown_task():
 
 
 def test_perceptron_rejects_non_positive_input_dim_and_learning_rate():
-    with pytest.raises(ValueError, match=r"`input_dim` must be a positive integer \(>= 1\); received 0\."):
+    with pytest.raises(ValueError,
+                       match=r"`input_dim` must be a positive integer \(>= 1\); received 0\."):
         perceptron(0)
     with pytest.raises(ValueError, match=r"`learning_rate` must be in \(0, inf\); received -1"):
         perceptron(2, learning_rate=-1.0)

@@ -148,17 +148,18 @@ def test_every_registered_model_saves_and_loads_in_a_new_process_identically(tmp
         model.save(tmp_path / f"{name}.keras")
         expected[name] = model.predict(x, batch_size=8, verbose=0)
     code = f"""
-        import json, pathlib
+        import json, pathlib, sys
         import numpy as np, keras
-        import kerasdl.models  # registers kerasdl's custom objects (step, PerceptronLoss)
+        import kerasdl  # kerasdl.load_model imports kerasdl.layers: step, PerceptronLoss
         folder = pathlib.Path({str(tmp_path)!r})
         info = {{}}
         for name in {sorted(expected)!r}:
-            model = keras.saving.load_model(folder / f"{{name}}.keras")
+            model = kerasdl.load_model(folder / f"{{name}}.keras")
             x = np.load(folder / f"{{name}}.x.npy")
             np.save(folder / f"{{name}}.pred.npy", model.predict(x, batch_size=8, verbose=0))
             loss = model.loss if isinstance(model.loss, str) else type(model.loss).__name__
-            info[name] = {{"loss": loss, "backend": keras.backend.backend()}}
+            info[name] = {{"loss": loss, "backend": keras.backend.backend(),
+                           "models_imported": "kerasdl.models" in sys.modules}}
         (folder / "info.json").write_text(json.dumps(info))
     """
     run_python(code)
@@ -169,4 +170,5 @@ def test_every_registered_model_saves_and_loads_in_a_new_process_identically(tmp
         assert np.array_equal(got, want), f"{name}: predictions differ after reload"
         assert info[name]["backend"] == keras.backend.backend()
     assert info["perceptron"]["loss"] == "PerceptronLoss"
+    assert info["perceptron"]["models_imported"] is False  # loading needs only kerasdl.layers
     assert info["softmax_regression"]["loss"] == "sparse_categorical_crossentropy"
