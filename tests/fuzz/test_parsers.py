@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import kerasdl
 from kerasdl.data import _formats
-from kerasdl.errors import DamagedFileError, KerasdlError, SecurityError
+from kerasdl.errors import DamagedFileError, SecurityError
 
 # KERASDL_FUZZ_EXAMPLES=5000 runs a deeper, randomized search (default: 60, fixed).
 _DEEP = int(os.environ.get("KERASDL_FUZZ_EXAMPLES", 0))
