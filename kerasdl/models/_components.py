@@ -257,10 +257,17 @@ def hidden_layer(spec, index, *, name="hidden"):
     """Resolve a hidden-layer spec that is not an int: a registered name or a Layer instance.
 
     ``spec`` may be a layer name registered with :func:`kerasdl.layers.register` (built with
-    no arguments), a ``(name, {kwargs})`` pair, or a ``keras.layers.Layer`` instance.
+    no arguments), a ``(name, {kwargs})`` pair, a ``keras.layers.Layer`` instance, or a
+    Layer class (built with no arguments).
     """
     if isinstance(spec, keras.layers.Layer):
         return spec
+    if isinstance(spec, type) and issubclass(spec, keras.layers.Layer):
+        try:
+            return spec()
+        except TypeError as e:
+            raise TypeError(f"`{name}[{index}]`: could not build {spec.__name__}() with no "
+                            f"arguments ({e}). Pass an instance instead.") from None
     kwargs = {}
     if isinstance(spec, (tuple, list)) and len(spec) == 2 and isinstance(spec[0], str) \
             and isinstance(spec[1], dict):
@@ -284,7 +291,8 @@ def check_hidden(hidden, *, name="hidden"):
         hidden = (hidden,)
     if hidden is None:
         hidden = ()
-    if isinstance(hidden, (str, keras.layers.Layer)):
+    if isinstance(hidden, (str, keras.layers.Layer)) or (
+            isinstance(hidden, type) and issubclass(hidden, keras.layers.Layer)):
         hidden = (hidden,)
     if not isinstance(hidden, (tuple, list)):
         raise TypeError(f"`{name}` must be a tuple of units / layer names / layers; received "

@@ -57,7 +57,8 @@ def mlp(input_shape, hidden=(32,), *, activation="relu", leaky_relu_slope=None,
     Each int in ``hidden`` adds ``Dense(units)`` -> [``BatchNormalization``] ->
     activation -> [``Dropout``]. Entries may also be the name of a layer registered with
     :func:`kerasdl.layers.register` (built with no arguments), a ``(name, {kwargs})`` pair,
-    or a ``keras.layers.Layer`` instance, inserted as they are. Inputs with more than one
+    a ``keras.layers.Layer`` instance (inserted as it is) or a Layer class (built with no
+    arguments). Inputs with more than one
     axis (images) are flattened first. The head follows ``task`` (1 sigmoid unit for
     binary, ``num_classes`` softmax units for multiclass, ``outputs`` linear units for
     regression) and the model is returned **compiled** with the task's loss and metrics.

@@ -47,6 +47,16 @@ def test_hidden_accepts_units_names_and_instances():
     assert model.output_shape == (None, 1)
 
 
+def test_hidden_accepts_a_layer_class_and_a_single_spec():
+    model = mlp(3, hidden=(4, keras.layers.LayerNormalization), task="binary")
+    assert isinstance(model.layers[1], keras.layers.LayerNormalization)
+    assert [type(layer).__name__ for layer in mlp(3, hidden=5, task="binary").layers] == \
+        ["Dense", "Dense"]
+    with pytest.raises(TypeError, match=r"`hidden\[0\]`: could not build Dense\(\) with no "
+                                        r"arguments"):
+        mlp(3, hidden=(keras.layers.Dense,), task="binary")
+
+
 def test_empty_hidden_is_a_linear_model():
     model = mlp(3, hidden=(), task="binary")
     assert _names(model) == ["head"]
