@@ -106,8 +106,8 @@ class _Base(_DataLayer):
     def call(self, inputs, training=True):
         B = self.backend
         images = B.convert_to_tensor(inputs)
-        if not str(images.dtype).startswith(("float", "bfloat")):
-            images = B.cast(images, self.compute_dtype)
+        if not keras.backend.standardize_dtype(images.dtype).startswith(("float", "bfloat")):
+            images = B.cast(images, self.compute_dtype)  # e.g. uint8 pixels
         if not training or self._is_noop():
             return images
         rank = len(images.shape)

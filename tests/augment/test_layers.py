@@ -294,3 +294,10 @@ def test_layers_map_over_tf_data():
     batches = [b.numpy() for b in ds]
     assert [b.shape for b in batches] == [(4, 10, 10, 3), (4, 10, 10, 3)]
     assert not np.allclose(np.concatenate(batches), x)
+
+
+def test_integer_images_become_float():
+    x = np.full((2, 4, 4, 3), 200, "uint8")
+    out = RandomAffine(rotation=10, seed=0)(x)
+    assert keras.backend.standardize_dtype(out.dtype) == "float32"
+    np.testing.assert_array_equal(_np(RandomAffine(seed=0)(x)), x.astype("float32"))
