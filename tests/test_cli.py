@@ -197,3 +197,25 @@ def test_cli_run_with_config_set_and_flags_then_report(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.strip() == f"report: {run_dir / 'report.html'}"
     assert "<html" in (run_dir / "report.html").read_text().lower()
+
+
+@pytest.mark.parametrize("argv, backend", [
+    (["run", "xor", "--backend", "jax"], "jax"),
+    (["--backend", "jax", "run", "xor"], "jax"),
+    (["run", "xor"], None),
+])
+def test_backend_before_or_after_run(argv, backend):
+    from kerasdl.cli import build_parser
+
+    assert build_parser().parse_args(argv).backend == backend
+
+
+def test_run_flags_accept_hyphens_and_underscores():
+    from kerasdl.cli import build_parser
+
+    args = build_parser().parse_args(["run", "xor", "--batch_size", "8", "--learning-rate",
+                                      "0.5", "--data-dir", "d", "--run_dir", "r", "--set",
+                                      "hidden=8", "--set", "activation=relu"])
+    assert (args.batch_size, args.learning_rate, args.data_dir, args.run_dir) == (8, 0.5, "d",
+                                                                                  "r")
+    assert args.assignments == ["hidden=8", "activation=relu"]
