@@ -309,7 +309,8 @@ class Checkpoint(keras.callbacks.Callback):
         self.stateful_callbacks = dict(stateful_callbacks or {})
         self.run_info = dict(run_info or {})
         self.history = {}
-        self.timings = {"epoch_s": [], "samples_per_s": []}
+        self.timings = {"epoch_s": [], "samples_per_s": []}  # of epochs before a resume
+        self.throughput = None  # a ThroughputLogger whose figures are saved too
         self.saved = []
         self._resume_at = None  # (epoch, batch, metric arrays) to apply at that epoch's start
         self._epoch = 0
@@ -372,6 +373,14 @@ class Checkpoint(keras.callbacks.Callback):
         self.save(epoch + 1, 0, partial=False)
 
     # -------------------------------------------------------------- writing
+    def _timings(self):
+        timings = {k: list(v) for k, v in self.timings.items()}
+        if self.throughput is not None:
+            timings["epoch_s"] = timings.get("epoch_s", []) + self.throughput.epoch_s
+            timings["samples_per_s"] = (timings.get("samples_per_s", [])
+                                        + self.throughput.samples_per_s)
+        return timings
+
     def _global_step(self, epoch, batch):
         bpe = self._batches_per_epoch or 0
         return epoch * bpe + batch
@@ -386,7 +395,7 @@ class Checkpoint(keras.callbacks.Callback):
             "global_step": self._global_step(epoch, batch),
             "batches_per_epoch": self._batches_per_epoch,
             "history": self.history,
-            "timings": self.timings,
+            "timings": self._timings(),
             "run": self.run_info,
             "time": time.time(),
             "keras_backend": keras.backend.backend(),

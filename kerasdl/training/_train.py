@@ -136,13 +136,16 @@ def _resolve_precision(mixed_precision):
 
 
 def _apply_precision(model, policy):
-    """Compute in float16/bfloat16 with float32 weights; the output layer stays float32."""
-    layers = [layer for layer in model._flatten_layers(include_self=False, recursive=True)
-              if layer.weights]
-    last = layers[-1] if layers else None
-    for layer in model._flatten_layers(include_self=True, recursive=True):
-        if layer is not last:
-            layer.dtype_policy = policy
+    """Compute in float16/bfloat16 with float32 weights; the output layer stays float32.
+
+    Layers from the last one with weights onwards (the head, a final softmax...) keep
+    float32 so the loss is computed at full precision.
+    """
+    layers = list(model._flatten_layers(include_self=False, recursive=True))
+    weighted = [i for i, layer in enumerate(layers) if layer.weights]
+    last = weighted[-1] if weighted else len(layers)
+    for layer in layers[:last]:
+        layer.dtype_policy = policy
 
 
 def _seed_globally(seed):
@@ -222,7 +225,7 @@ class _RunCallbacks(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         if self.sequence is not None:
-            self.sequence.epoch = epoch
+            self.sequence.set_epoch(epoch)
         self.inner.on_epoch_begin(epoch, logs)
 
     def on_epoch_end(self, epoch, logs=None):
@@ -482,6 +485,9 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
     precision = _resolve_precision(mixed_precision)
     if precision:
         _apply_precision(model, precision)
+        if precision == "mixed_float16" and not isinstance(
+                opt, keras.optimizers.LossScaleOptimizer):
+            opt = keras.optimizers.LossScaleOptimizer(opt)  # float16 gradients underflow
     model.compile(optimizer=opt, loss=loss, metrics=metrics, jit_compile=jit_compile,
                   steps_per_execution=steps_per_execution)
     if not model.optimizer.built:
@@ -525,6 +531,7 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
             stateful[f"{i}_{type(cb).__name__}"] = cb
     ckpt = Checkpoint(ckpt_dir if ckpt_dir is not None else ".", every=checkpoint_every,
                       keep=keep_checkpoints, stateful_callbacks=stateful, run_info=run_info)
+    ckpt.throughput = throughput
     if meta is not None:
         ckpt.resume_from(meta, arrays)
     all_callbacks = internal + [cb for cb in callbacks if cb is not es] + \
@@ -543,6 +550,10 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
         sequence = full
     bridge = _RunCallbacks(all_callbacks, model, full if full is not parts.train_sequence
                            else None)
+    use_tf_data = (parts.train_sequence is None and keras.backend.backend() == "tensorflow"
+                   and _in_memory(parts.x_train) and _in_memory(parts.y_train))
+    if use_tf_data:
+        sequence = full.as_tf_dataset()
 
     def _restore_callback_states():
         if meta is None:
@@ -570,7 +581,13 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
                                    x_dtype=parts.x_dtype)
         bridge.sequence = partial if parts.train_sequence is None else None
         bridge.last_fit = epoch + 1 >= epochs
-        model.fit(partial, initial_epoch=epoch, epochs=epoch + 1, **fit_kwargs)
+        if n_train is not None:  # this epoch trains only its remaining samples
+            throughput.samples_per_epoch = n_train - start_batch * batch_size
+        if isinstance(partial, EpochBatches):
+            partial.set_epoch(epoch)
+        model.fit(partial.as_tf_dataset() if use_tf_data else partial, initial_epoch=epoch,
+                  epochs=epoch + 1, **fit_kwargs)
+        throughput.samples_per_epoch = n_train
         epoch += 1
         bridge.sequence = full if parts.train_sequence is None else None
     stopped = bool(model.stop_training) and bridge.began
@@ -633,6 +650,10 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
         timings["report_s"] = time.perf_counter() - t_report
         timings["wall_s"] = time.perf_counter() - t_start
     return result
+
+
+def _in_memory(array):
+    return isinstance(array, np.ndarray) and not isinstance(array, np.memmap)
 
 
 def _build_metrics(model, x, y):

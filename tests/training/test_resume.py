@@ -102,3 +102,14 @@ def test_early_stopping_state_survives_resume():
     clone.set_state(state, arrays)
     assert clone.update(0.9) is True and es.update(0.9) is True
     assert clone.best_epoch == es.best_epoch == 1
+
+
+def test_timings_cover_every_epoch_after_resume(tmp_path):
+    model, data = make()
+    with pytest.raises(Crash):
+        train(model, data, run_dir=tmp_path, checkpoint_every=3, callbacks=[CrashAt(8)],
+              **SETTINGS)
+    model, data = make()
+    resumed = train(model, data, run_dir=tmp_path, resume=True, **SETTINGS)
+    assert len(resumed.timings["epoch_s"]) == len(resumed.timings["samples_per_s"]) == 4
+    assert all(t > 0 for t in resumed.timings["epoch_s"])

@@ -350,3 +350,40 @@ def test_memmap_source_trains_chunk_by_chunk(tmp_path):
     assert sorted(order.tolist()) == list(range(40))
     assert (np.diff(chunk_of) != 0).sum() == 2  # three chunks, two switches
     assert seq[0][0].dtype == np.float32 and seq.order(1).tolist() != order.tolist()
+
+
+def test_tensorflow_pipeline_serves_the_same_batches(backend):
+    """On TensorFlow, in-memory arrays go through tf.data; the batches must not change."""
+    if backend != "tensorflow":
+        pytest.skip("the tf.data path exists on the TensorFlow backend only")
+    from kerasdl.training._data import EpochBatches
+
+    x, y = data(21)
+    seq = EpochBatches(x, y, 8, seed=4, sample_weight=np.arange(21, dtype="float32"))
+    ds = seq.as_tf_dataset()
+    for epoch in (0, 3):
+        seq.set_epoch(epoch)
+        got = [tuple(np.asarray(t) for t in batch) for batch in ds]
+        assert len(got) == 3
+        for i, batch in enumerate(got):
+            for a, b in zip(batch, seq[i]):
+                np.testing.assert_array_equal(a, b)
+
+    # and model.fit reads each epoch's order after the epoch began: same history as the
+    # Python PyDataset path
+    class SetEpoch(keras.callbacks.Callback):
+        def __init__(self, seq):
+            super().__init__()
+            self.seq = seq
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.seq.set_epoch(epoch)
+
+    result = train(mlp(), (x, y), epochs=3, batch_size=8, seed=4, **QUIET)
+    model = mlp()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    seq = EpochBatches(x, y, 8, seed=4)
+    hist = model.fit(seq, epochs=3, verbose=0, shuffle=False,
+                     callbacks=[SetEpoch(seq)]).history
+    assert result.history["loss"] == hist["loss"]
