@@ -95,18 +95,19 @@ def run(**overrides):
             print(f"{name}: accuracy {ev['accuracy']:.2f}, w = [{w}], b = "
                   f"{weights[name]['b']:g}")
 
-    fig, axes = _common.new_figure(len(datasets), width=3.6, height=3.4)
-    for ax, (name, data) in zip(axes[0], datasets.items()):
-        kerasdl.reports.plot_lines(models[name], data.x_train, data.y_train, ax=ax,
-                                   labels=[f"{name.upper()} decision line"],
-                                   title=f"{name.upper()}: accuracy "
-                                         f"{metrics[name]['accuracy']:.0%}")
-    figure = _common.write_figure(fig, run_dir / "plots" / "decision_lines.png")
+    planar = {name: data for name, data in datasets.items() if data.input_shape == (2,)}
+    if planar:  # decision lines are drawn for 2-input perceptrons only
+        fig, axes = _common.new_figure(len(planar), width=3.6, height=3.4)
+        for ax, (name, data) in zip(axes[0], planar.items()):
+            kerasdl.reports.plot_lines(models[name], data.x_train, data.y_train, ax=ax,
+                                       labels=[f"{name.upper()} decision line"],
+                                       title=f"{name.upper()}: accuracy "
+                                             f"{metrics[name]['accuracy']:.0%}")
+        _common.write_figure(fig, run_dir / "plots" / "decision_lines.png")
 
     extras = {"weights": weights, "runs": runs}
-    figures = _common.write_multi_run(run_dir, "logic_gates", s, metrics,
-                                      extras={"weights": weights})
-    extras["figures"] = figures or [str(figure)]
+    extras["figures"] = _common.write_multi_run(run_dir, "logic_gates", s, metrics,
+                                                extras={"weights": weights})
     return kerasdl.training.RunResult(model=models, history=history, metrics=metrics,
                                       run_dir=run_dir, timings={"wall_s": wall},
                                       config=_common.jsonable_settings(s), extras=extras)

@@ -86,17 +86,15 @@ def run(**overrides):
         print(f"perceptron accuracy {metrics['perceptron']['accuracy']:.2f}, "
               f"MLP accuracy {metrics['mlp']['accuracy']:.2f}")
 
-    kerasdl.reports.plot_decision_boundaries(
-        {f"perceptron (single layer): {metrics['perceptron']['accuracy']:.0%}":
-             p_result.model,
-         f"MLP, hidden {tuple(s['hidden'])}: {metrics['mlp']['accuracy']:.0%}":
-             m_result.model},
-        x, y, path=run_dir / "plots" / "xor_boundaries.png")
-    try:
+    if data.input_shape == (2,):  # decision regions are drawn for 2-D inputs only
+        kerasdl.reports.plot_decision_boundaries(
+            {f"perceptron (single layer): {metrics['perceptron']['accuracy']:.0%}":
+                 p_result.model,
+             f"MLP, hidden {tuple(s['hidden'])}: {metrics['mlp']['accuracy']:.0%}":
+                 m_result.model},
+            x, y, path=run_dir / "plots" / "xor_boundaries.png")
         kerasdl.reports.plot_lines(m_result.model, x, y, title="lines of the MLP's hidden units",
                                    path=run_dir / "plots" / "hidden_lines.png")
-    except ValueError:
-        pass  # a first layer that is not Dense on 2 inputs (e.g. a custom layer) has no lines
 
     figures = _common.write_multi_run(run_dir, "xor", s, metrics)
     return kerasdl.training.RunResult(
