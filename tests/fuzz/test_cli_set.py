@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from kerasdl.cli import parse_assignments, parse_value
 
-# KERASDL_FUZZ_EXAMPLES=5000 runs a deeper, randomized search (default: 150, fixed).
-_DEEP = int(os.environ.get("KERASDL_FUZZ_EXAMPLES", 0))
+# KERASDL_TEST_FUZZ_EXAMPLES=5000 runs a deeper, randomized search (default: 150, fixed).
+_DEEP = int(os.environ.get("KERASDL_TEST_FUZZ_EXAMPLES", 0))
 FUZZ = settings(max_examples=_DEEP or 150, deadline=None, derandomize=not _DEEP,
                 suppress_health_check=[HealthCheck.too_slow])
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import kerasdl
 from kerasdl.errors import DamagedFileError, SecurityError
 
-_DEEP = int(os.environ.get("KERASDL_FUZZ_EXAMPLES", 0))
+_DEEP = int(os.environ.get("KERASDL_TEST_FUZZ_EXAMPLES", 0))
 FUZZ = settings(max_examples=_DEEP or 40, deadline=None, derandomize=not _DEEP,
                 suppress_health_check=[HealthCheck.too_slow,
                                        HealthCheck.function_scoped_fixture])

@@ -23,8 +23,8 @@ import kerasdl
 from kerasdl.data import _formats
 from kerasdl.errors import DamagedFileError, SecurityError
 
-# KERASDL_FUZZ_EXAMPLES=5000 runs a deeper, randomized search (default: 60, fixed).
-_DEEP = int(os.environ.get("KERASDL_FUZZ_EXAMPLES", 0))
+# KERASDL_TEST_FUZZ_EXAMPLES=5000 runs a deeper, randomized search (default: 60, fixed).
+_DEEP = int(os.environ.get("KERASDL_TEST_FUZZ_EXAMPLES", 0))
 FUZZ = settings(max_examples=_DEEP or 60, deadline=None, derandomize=not _DEEP,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
