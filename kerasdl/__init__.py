@@ -27,11 +27,12 @@ __all__ = [
     "load_model",
     "models",
     "reports",
+    "saving",
     "train",
 ]
 
 _SUBMODULES = {"augment", "callbacks", "data", "errors", "layers", "models", "reports",
-               "training"}
+               "saving", "training"}
 _FUNCTIONS = {
     "train": "kerasdl.training",
     "evaluate": "kerasdl.training",
