@@ -136,6 +136,20 @@ def _reason(e):
     return f"{type(e).__name__}: {e}"
 
 
+def _blocks(response):
+    """The body of ``response`` in blocks; a connection cut short ends it early (not raised)."""
+    while True:
+        try:
+            block = response.read(_CHUNK)
+        except http.client.IncompleteRead as e:
+            if e.partial:
+                yield e.partial
+            return
+        if not block:
+            return
+        yield block
+
+
 def _download(url, dest, remote, *, timeout, progress):
     if progress:
         print(f"kerasdl: downloading {url} -> {dest}", file=sys.stderr, flush=True)
@@ -144,16 +158,18 @@ def _download(url, dest, remote, *, timeout, progress):
     request = urllib.request.Request(url, headers={"User-Agent": "kerasdl"})
     with atomic_path(dest) as tmp:
         with urllib.request.urlopen(request, timeout=timeout) as response, open(tmp, "wb") as f:
-            while True:
-                block = response.read(_CHUNK)
-                if not block:
-                    break
+            for block in _blocks(response):
                 h.update(block)
                 f.write(block)
                 received += len(block)
                 if received > remote.size:
                     raise ChecksumError(f"the server sent more than the expected "
                                         f"{remote.size} bytes")
+            declared = response.headers.get("Content-Length")
+        if declared is not None and declared.isdigit() and received < int(declared):
+            # a dropped connection, not a bad file: the next URL (or call) may succeed
+            raise ConnectionError(f"connection closed after {received} of {declared} bytes "
+                                  f"(download incomplete)")
         digest = h.hexdigest()
         if digest != remote.sha256:
             note = (f" (received {received} of {remote.size} bytes: truncated)"
