@@ -148,6 +148,16 @@ def parse_value(text, *, what="value"):
     Raises:
         ValueError: for unbalanced brackets or quotes, or a malformed mapping.
     """
+    return _parse(text, what, 0)
+
+
+_MAX_DEPTH = 32  # nesting of brackets a setting value may have
+
+
+def _parse(text, what, depth):
+    if depth > _MAX_DEPTH:
+        raise ValueError(f"{what}: brackets nested more than {_MAX_DEPTH} levels deep; "
+                         f"received {text[:40]!r}...")
     s = text.strip()
     if not s:
         raise ValueError(f"{what} is empty; write `none` for None or quote an empty string "
@@ -156,10 +166,17 @@ def parse_value(text, *, what="value"):
     if len(items) > 1:
         if items[-1].strip() == "":
             items = items[:-1]
-        return tuple(parse_value(item, what=what) for item in items)
+        return tuple(_parse(item, what, depth + 1) for item in items)
     if s[0] == "{" or s[-1] == "}":
         if s[0] != "{" or s[-1] != "}":
             raise ValueError(f"{what}: unbalanced braces in {s!r}.")
+        nesting, deepest = 0, 0
+        for ch in s:
+            nesting += (ch in "([{") - (ch in ")]}")
+            deepest = max(deepest, nesting)
+        if depth + deepest > _MAX_DEPTH:
+            raise ValueError(f"{what}: brackets nested more than {_MAX_DEPTH} levels deep; "
+                             f"received {s[:40]!r}...")
         import yaml
 
         try:
@@ -178,7 +195,7 @@ def parse_value(text, *, what="value"):
         items = _split_top_level(inner, what)
         if items[-1].strip() == "":
             items = items[:-1]
-        return tuple(parse_value(item, what=what) for item in items)
+        return tuple(_parse(item, what, depth + 1) for item in items)
     return _scalar(s)
 
 

@@ -10,9 +10,11 @@ import difflib
 import os
 from pathlib import Path
 
+import numpy as np
+
 from kerasdl._io import atomic_write_json, atomic_write_text
-from kerasdl._validation import (check_bool, check_int, check_number, check_type, describe,
-                                 normalize_name)
+from kerasdl._validation import (check_bool, check_int, check_number, check_positive_int,
+                                 check_type, describe, normalize_name)
 
 __all__ = ["resolve_settings", "load_data", "make_run_dir", "save_json", "save_csv", "set_seed",
            "jsonable_settings", "record_recipe", "write_multi_run", "new_figure", "write_figure",
@@ -72,7 +74,73 @@ def resolve_settings(recipe, defaults, overrides):
     return settings
 
 
+def _positive_ints(key, value):
+    """Check the int entries of a widths tuple (other entries: layer names, checked later)."""
+    from kerasdl._validation import check_positive_int
+
+    for i, v in enumerate(value):
+        if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+            check_positive_int(f"{key}[{i}]", v)
+    return value
+
+
+def _rate(key, value):
+    """A learning rate: None, a positive finite number, or a schedule object (left to train)."""
+    if value is None or isinstance(value, (str, dict, tuple, list)) or not isinstance(
+            value, (int, float, np.number)) or isinstance(value, bool):
+        return value
+    return check_number(key, value, min_value=0.0, min_inclusive=False)
+
+
+def _fraction(key, value, *, zero=True):
+    if value is None:
+        return None
+    return check_number(key, value, min_value=0.0, max_value=1.0, min_inclusive=zero,
+                        max_inclusive=False)
+
+
+# Value checks by setting name, run before any work (no run folder, no training) so a bad
+# value fails as early as a bad name. Settings not listed are checked by kerasdl where used.
+_VALUE_CHECKS = {
+    "epochs": lambda k, v: check_positive_int(k, v),
+    "perceptron_epochs": lambda k, v: check_positive_int(k, v),
+    "batch_size": lambda k, v: check_positive_int(k, v, allow_none=True),
+    "repeats": lambda k, v: check_positive_int(k, v),
+    "n_samples": lambda k, v: check_positive_int(k, v),
+    "depth": lambda k, v: check_positive_int(k, v),
+    "width": lambda k, v: check_positive_int(k, v),
+    "stats_samples": lambda k, v: check_positive_int(k, v),
+    "train_size": lambda k, v: check_positive_int(k, v),
+    "patience": lambda k, v: check_int(k, v, min_value=0),
+    "seed": lambda k, v: check_int(k, v, min_value=0),
+    "verbose": lambda k, v: check_int(k, v, min_value=0, max_value=2),
+    "learning_rate": _rate,
+    "perceptron_learning_rate": _rate,
+    "dropout": lambda k, v: _fraction(k, v),
+    "conv_dropout": lambda k, v: _fraction(k, v),
+    "val": lambda k, v: _fraction(k, v),
+    "test": lambda k, v: _fraction(k, v),
+    "validation_split": lambda k, v: _fraction(k, v, zero=False),
+    "weight_decay": lambda k, v: check_number(k, v, min_value=0.0),
+    "l1": lambda k, v: check_number(k, v, min_value=0.0),
+    "noise": lambda k, v: check_number(k, v, min_value=0.0),
+    "w": lambda k, v: check_number(k, v),
+    "b": lambda k, v: check_number(k, v),
+    "initial_w": lambda k, v: check_number(k, v),
+    "initial_b": lambda k, v: check_number(k, v),
+    "hidden": _positive_ints,
+    "filters": _positive_ints,
+    "dense": _positive_ints,
+}
+
+
 def _check_setting(key, value, default):
+    value = _check_kind(key, value, default)
+    check = _VALUE_CHECKS.get(key)
+    return value if check is None else check(key, value)
+
+
+def _check_kind(key, value, default):
     if key in _FLEXIBLE or default is None:
         return value
     if value is None:

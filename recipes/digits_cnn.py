@@ -6,9 +6,10 @@ The README's main job, fully offline: scikit-learn's embedded digits (1,797 imag
 ReLU -> MaxPool) learn local stroke detectors that are shared over the image, then Dense
 128 with dropout and a softmax head. Adam with a one-cycle learning-rate schedule.
 
-Expected result (measured with the defaults, seed 0, TensorFlow backend, on this
-project's busy 2-core CPU): 98.7% test accuracy on the 539 test digits after 25 s of
-training (31 s for the whole call); the test suite asserts >= 97% on both backends. The run folder has the learning curves and the confusion matrix.
+Expected result (measured with the defaults, seed 0, TensorFlow backend, on this project's
+busy 2-core CPU): 98.7% test accuracy on the 539 test digits after 25 s of training (31 s
+for the whole call); the test suite asserts >= 97% on both backends. The run folder has the
+learning curves and the confusion matrix.
 
     kerasdl run digits_cnn
     kerasdl run digits-cnn --set filters=16,32 --epochs 10

@@ -8,8 +8,9 @@ bowl in ``(w, b)``, so gradient descent walks down to the least-squares solution
 
 Expected result (measured with the defaults, seed 0): learned ``w = 1.947, b = 0.956``
 (TensorFlow; 1.948 and 0.955 on JAX) for the true 2 and 1, test MSE 0.291 (the noise
-variance is 0.25); the test suite asserts both within 0.1 on both backends. The run folder's ``plots/fit.png`` shows the
-data and the fitted line, ``plots/learning_curves.png`` the training and validation loss.
+variance is 0.25); the test suite asserts both within 0.1 on both backends. The run folder's
+``plots/fit.png`` shows the data and the fitted line, ``plots/learning_curves.png`` the
+training and validation loss.
 
     kerasdl run linear_regression
     kerasdl run linear-regression --set w=-3 --set noise=1.0 --epochs 200
@@ -37,6 +38,8 @@ DEFAULTS = {
     "learning_rate": 0.01,
     "epochs": 100,
     "batch_size": 32,
+    "weight_decay": 0.0,
+    "l1": 0.0,
     **_common.COMMON_DEFAULTS,
 }
 
@@ -49,6 +52,7 @@ def run(**overrides):
             true ``w`` 2.0 and ``b`` 1.0, ``noise`` 0.5, ``test`` fraction 0.2), the
             training (``validation_split`` 0.2 of the training part, ``optimizer``
             "minibatch_sgd", ``learning_rate`` 0.01, ``epochs`` 100, ``batch_size`` 32),
+            ``weight_decay`` (L2: ridge regression, 0) and ``l1`` (the lasso, 0),
             ``data`` (any regression ``Dataset`` instead), ``seed``, ``verbose``,
             ``run_dir``, ``data_dir``.
 
@@ -65,7 +69,8 @@ def run(**overrides):
                              b=s["b"], noise=s["noise"])
     run_dir = _common.make_run_dir("linear_regression", s["run_dir"])
     _common.set_seed(s["seed"])
-    model = kerasdl.models.linear_regression(data.input_shape, seed=s["seed"])
+    model = kerasdl.models.linear_regression(data.input_shape, weight_decay=s["weight_decay"],
+                                             l1=s["l1"], seed=s["seed"])
     result = kerasdl.train(model, data, optimizer=s["optimizer"],
                            learning_rate=s["learning_rate"], epochs=s["epochs"],
                            batch_size=s["batch_size"],

@@ -8,10 +8,10 @@ updates (the perceptron convergence theorem). Here it runs as online SGD (batch 
 through ``kerasdl.train`` on each 4-row truth table, starting from zero weights.
 
 Expected result (measured with the defaults, seed 0, TensorFlow and JAX backends): 100%
-accuracy on each of AND, OR and NAND (TensorFlow run: AND ``w = [1, 2], b = -3``, OR
-``w = [1, 1], b = -1``, NAND ``w = [-2, -1], b = 2``). The figure ``plots/decision_lines.png`` shows each
-gate's learned line over its truth table; each gate's own run folder (``and/``, ``or/``,
-``nand/``) holds its learning curves and decision region.
+accuracy on each of AND, OR and NAND (TensorFlow run: AND ``w = [1, 2], b = -3``, OR ``w =
+[1, 1], b = -1``, NAND ``w = [-2, -1], b = 2``). The figure ``plots/decision_lines.png``
+shows each gate's learned line over its truth table; each gate's own run folder (``and/``,
+``or/``, ``nand/``) holds its learning curves and decision region.
 
     kerasdl run logic_gates
     kerasdl run logic-gates --set gates=and,or --epochs 20

@@ -31,6 +31,7 @@ DEFAULTS = {
     "hidden": (512,),
     "activation": "relu",
     "dropout": 0.0,
+    "weight_decay": 0.0,
     "optimizer": "rmsprop",
     "learning_rate": 0.001,
     "epochs": 5,
@@ -45,10 +46,10 @@ def run(**overrides):
     Args:
         **overrides: settings to change; see ``DEFAULTS``: ``val`` (validation fraction of
             the training part, None), ``one_hot`` (True: categorical cross-entropy),
-            ``hidden`` ((512,)), ``activation`` ("relu"), ``dropout`` (0), ``optimizer``
-            ("rmsprop"), ``learning_rate`` (0.001), ``epochs`` (5), ``batch_size`` (128),
-            ``data`` (any image or flat classification ``Dataset``), ``data_dir`` (folder
-            with the MNIST files), ``seed``, ``verbose``, ``run_dir``.
+            ``hidden`` ((512,)), ``activation`` ("relu"), ``dropout`` (0), ``weight_decay``
+            (L2, 0), ``optimizer`` ("rmsprop"), ``learning_rate`` (0.001), ``epochs`` (5),
+            ``batch_size`` (128), ``data`` (any image or flat classification ``Dataset``),
+            ``data_dir`` (folder with the MNIST files), ``seed``, ``verbose``, ``run_dir``.
 
     Returns:
         The ``RunResult`` of ``kerasdl.train`` (test ``metrics``: ``accuracy``, ``loss``).
@@ -66,7 +67,8 @@ def run(**overrides):
     _common.set_seed(s["seed"])
     model = kerasdl.models.mlp(data.input_shape, hidden=s["hidden"],
                                activation=s["activation"], dropout=s["dropout"],
-                               task=data.task, num_classes=data.num_classes,
+                               weight_decay=s["weight_decay"], task=data.task,
+                               num_classes=data.num_classes,
                                label_format=_common.label_format(data), seed=s["seed"])
     result = kerasdl.train(model, data, optimizer=s["optimizer"],
                            learning_rate=s["learning_rate"], epochs=s["epochs"],

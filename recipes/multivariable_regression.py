@@ -32,6 +32,8 @@ DEFAULTS = {
     "optimizer": "gd",
     "learning_rate": 0.3,
     "epochs": 50,
+    "batch_size": None,
+    "weight_decay": 0.0,
     **_common.COMMON_DEFAULTS,
 }
 
@@ -41,7 +43,9 @@ def run(**overrides):
 
     Args:
         **overrides: settings to change; see ``DEFAULTS``: ``optimizer`` ("gd": the whole
-            table per step), ``learning_rate`` (0.3), ``epochs`` (50), ``data`` (any
+            table per step), ``learning_rate`` (0.3), ``epochs`` (50), ``batch_size``
+            (None: "gd" sets it; give one with ``optimizer="minibatch_sgd"``),
+            ``weight_decay`` (L2, 0), ``data`` (any
             regression ``Dataset`` instead), ``seed``, ``verbose``, ``run_dir``,
             ``data_dir``.
 
@@ -58,10 +62,12 @@ def run(**overrides):
     data = _common.load_data(s, "exam_scores")
     run_dir = _common.make_run_dir("multivariable_regression", s["run_dir"])
     _common.set_seed(s["seed"])
-    model = kerasdl.models.linear_regression(data.input_shape, seed=s["seed"])
+    model = kerasdl.models.linear_regression(data.input_shape, weight_decay=s["weight_decay"],
+                                             seed=s["seed"])
     result = kerasdl.train(model, data, optimizer=s["optimizer"],
                            learning_rate=s["learning_rate"], epochs=s["epochs"],
-                           seed=s["seed"], verbose=s["verbose"], run_dir=run_dir)
+                           batch_size=s["batch_size"], seed=s["seed"], verbose=s["verbose"],
+                           run_dir=run_dir)
     if not result.metrics:
         ev = kerasdl.evaluate(result.model, (data.x_train, data.y_train))
         result.metrics = {k: v for k, v in ev.items() if isinstance(v, float)}

@@ -8,7 +8,8 @@ stratified split with 15% of the whole set as validation, features standardized 
 training part only.
 
 Expected result (measured with the defaults, seed 0, TensorFlow backend): 95.6% test
-accuracy on the 45 test flowers (two mistakes); the run folder holds ``plots/confusion_matrix.png`` and ``plots/learning_curves.png``.
+accuracy on the 45 test flowers (two mistakes); the run folder holds
+``plots/confusion_matrix.png`` and ``plots/learning_curves.png``.
 
     kerasdl run softmax_regression
     kerasdl run softmax-regression --set data=wine
@@ -33,6 +34,7 @@ DEFAULTS = {
     "learning_rate": 0.05,
     "epochs": 40,
     "batch_size": 16,
+    "weight_decay": 0.0,
     **_common.COMMON_DEFAULTS,
 }
 
@@ -44,8 +46,9 @@ def run(**overrides):
         **overrides: settings to change; see ``DEFAULTS``: ``val`` (0.15) and ``test``
             (0.3) fractions, ``one_hot`` (True: categorical cross-entropy; False: sparse
             labels), ``optimizer`` ("adam"), ``learning_rate`` (0.05), ``epochs`` (40),
-            ``batch_size`` (16), ``data`` (a ``Dataset`` or a dataset name such as
-            ``"wine"``), ``seed``, ``verbose``, ``run_dir``, ``data_dir``.
+            ``batch_size`` (16), ``weight_decay`` (L2, 0), ``data`` (a ``Dataset`` or a
+            dataset name such as ``"wine"``), ``seed``, ``verbose``, ``run_dir``,
+            ``data_dir``.
 
     Returns:
         The ``RunResult`` of ``kerasdl.train``: test ``metrics`` (``accuracy``, ``loss``),
@@ -62,7 +65,7 @@ def run(**overrides):
     model = kerasdl.models.softmax_regression(data.input_shape, task=data.task,
                                               num_classes=data.num_classes,
                                               label_format=_common.label_format(data),
-                                              seed=s["seed"])
+                                              weight_decay=s["weight_decay"], seed=s["seed"])
     result = kerasdl.train(model, data, optimizer=s["optimizer"],
                            learning_rate=s["learning_rate"], epochs=s["epochs"],
                            batch_size=s["batch_size"], seed=s["seed"], verbose=s["verbose"],

@@ -35,6 +35,7 @@ DEFAULTS = {
     "optimizer": "adam",
     "learning_rate": 0.1,
     "batch_size": 4,
+    "weight_decay": 0.0,
     **_common.COMMON_DEFAULTS,
 }
 
@@ -46,9 +47,9 @@ def run(**overrides):
         **overrides: settings to change; see ``DEFAULTS``: ``perceptron_epochs`` (10) and
             ``perceptron_learning_rate`` (1.0) for the perceptron rule; ``hidden`` ((4,)),
             ``activation`` ("tanh"), ``epochs`` (60), ``optimizer`` ("adam"),
-            ``learning_rate`` (0.1) and ``batch_size`` (4) for the MLP; ``data`` (a binary
-            2-input ``Dataset`` instead of the XOR table), ``seed``, ``verbose``,
-            ``run_dir``, ``data_dir``.
+            ``learning_rate`` (0.1), ``batch_size`` (4) and ``weight_decay`` (0) for the
+            MLP; ``data`` (a binary 2-input ``Dataset`` instead of the XOR table), ``seed``,
+            ``verbose``, ``run_dir``, ``data_dir``.
 
     Returns:
         A ``RunResult`` with ``metrics`` keyed by model (``{"perceptron": {...}, "mlp":
@@ -71,7 +72,8 @@ def run(**overrides):
 
     _common.set_seed(s["seed"])
     mlp = kerasdl.models.mlp(data.input_shape, hidden=s["hidden"], activation=s["activation"],
-                             task=data.task, num_classes=data.num_classes, seed=s["seed"])
+                             weight_decay=s["weight_decay"], task=data.task,
+                             num_classes=data.num_classes, seed=s["seed"])
     m_result = kerasdl.train(mlp, data, optimizer=s["optimizer"],
                              learning_rate=s["learning_rate"], epochs=s["epochs"],
                              batch_size=s["batch_size"], seed=s["seed"], verbose=s["verbose"],

@@ -219,3 +219,10 @@ def test_run_flags_accept_hyphens_and_underscores():
     assert (args.batch_size, args.learning_rate, args.data_dir, args.run_dir) == (8, 0.5, "d",
                                                                                   "r")
     assert args.assignments == ["hidden=8", "activation=relu"]
+
+
+@pytest.mark.parametrize("text", ["(" * 3000 + "1" + ")" * 3000,
+                                  "{a: " * 3000 + "1" + "}" * 3000])
+def test_deep_nesting_is_a_value_error(text):
+    with pytest.raises(ValueError, match=r"`--set x`: brackets nested more than 32 levels"):
+        parse_value(text, what="`--set x`")

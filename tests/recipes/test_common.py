@@ -130,3 +130,25 @@ def test_label_format():
     assert _common.label_format(kdata.from_arrays(np.zeros((6, 2)), y)) == "sparse"
     assert _common.label_format(kdata.from_arrays(np.zeros((6, 2)), y, one_hot=True)) == \
         "onehot"
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("epochs", 0, r"`epochs` must be a positive integer \(>= 1\); received 0"),
+    ("learning_rate", float("nan"), r"`learning_rate` must be a finite number; received nan"),
+    ("learning_rate", 0.0, r"`learning_rate` must be in \(0, inf\); received 0"),
+    ("dropout", 1.0, r"`dropout` must be in \[0, 1\); received 1"),
+    ("hidden", (8, 0), r"`hidden\[1\]` must be a positive integer \(>= 1\); received 0"),
+    ("seed", -1, r"`seed` must be >= 0; received -1"),
+    ("verbose", 3, r"`verbose` must be <= 2; received 3"),
+])
+def test_resolve_settings_checks_values_before_any_work(key, value, message):
+    with pytest.raises(ValueError, match=message):
+        _common.resolve_settings("demo", DEFAULTS, {key: value})
+
+
+def test_bad_value_fails_before_the_run_folder_exists(tmp_path):
+    import recipes
+
+    with pytest.raises(ValueError, match=r"`batch_size` must be a positive integer"):
+        recipes.run("linear_regression", batch_size=-1, run_dir=tmp_path / "run")
+    assert not (tmp_path / "run").exists()
