@@ -129,8 +129,6 @@ def test_nan_parses_to_a_float_that_recipes_must_reject():
     assert math.isnan(parse_value("nan"))
 
 
-@pytest.mark.xfail(strict=True, reason="kerasdl.cli.parse_value recurses once per bracket "
-                   "level: 3000 nested brackets raise RecursionError instead of ValueError")
 def test_deeply_nested_brackets_give_value_error():
     with pytest.raises(ValueError, match=r"`--set x`") as ei:
         parse_value("(" * 3000 + "1" + ")" * 3000, what="`--set x`")
