@@ -202,6 +202,8 @@ class _RunCallbacks(keras.callbacks.Callback):
         self.sequence = sequence
         self.began = False
         self.last_fit = True
+        self.stop_after_epoch = None  # end the partial-epoch fit here (resume)
+        self.user_stopped = False
         self.after_begin = None
 
     def set_params(self, params):
@@ -220,7 +222,7 @@ class _RunCallbacks(keras.callbacks.Callback):
                 self.after_begin()
 
     def on_train_end(self, logs=None):
-        if self.last_fit or self._model.stop_training:
+        if self.last_fit or self.user_stopped:
             self.inner.on_train_end(logs)
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -230,6 +232,10 @@ class _RunCallbacks(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.inner.on_epoch_end(epoch, logs)
+        if self._model.stop_training:
+            self.user_stopped = True
+        elif epoch == self.stop_after_epoch:
+            self._model.stop_training = True  # the rest of the run is the next fit
 
     def on_train_batch_begin(self, batch, logs=None):
         self.inner.on_train_batch_begin(batch, logs)
@@ -585,12 +591,15 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
             throughput.samples_per_epoch = n_train - start_batch * batch_size
         if isinstance(partial, EpochBatches):
             partial.set_epoch(epoch)
+        # fit to `epochs` (the progress bar shows "Epoch e/epochs"), ending after this one
+        bridge.stop_after_epoch = epoch
         model.fit(partial.as_tf_dataset() if use_tf_data else partial, initial_epoch=epoch,
-                  epochs=epoch + 1, **fit_kwargs)
+                  epochs=epochs, **fit_kwargs)
+        bridge.stop_after_epoch = None
         throughput.samples_per_epoch = n_train
         epoch += 1
         bridge.sequence = full if parts.train_sequence is None else None
-    stopped = bool(model.stop_training) and bridge.began
+    stopped = bridge.user_stopped
     if epoch < epochs and not stopped:
         bridge.last_fit = True
         model.fit(sequence, initial_epoch=epoch, epochs=epochs, **fit_kwargs)
