@@ -138,12 +138,17 @@ def write_checkpoint(path, model, *, meta, arrays=None):
     meta["fingerprint"] = model_fingerprint(model)
     buf = io.BytesIO()
     np.savez(buf, **state)
-    with atomic_path(path) as tmp:
-        model.save(tmp)
-        with zipfile.ZipFile(tmp, "a", compression=zipfile.ZIP_STORED) as zf:
-            zf.writestr(META_MEMBER, json.dumps(meta, default=_json_default))
-            zf.writestr(STATE_MEMBER, buf.getvalue())
-        _test_sleep()
+    try:
+        with atomic_path(path) as tmp:
+            model.save(tmp)
+            with zipfile.ZipFile(tmp, "a", compression=zipfile.ZIP_STORED) as zf:
+                zf.writestr(META_MEMBER, json.dumps(meta, default=_json_default))
+                zf.writestr(STATE_MEMBER, buf.getvalue())
+            _test_sleep()
+    except OSError as e:  # disk full, read-only folder...: say which write failed, keep errno
+        raise type(e)(e.errno, f"Could not write checkpoint {Path(path).name} in "
+                               f"{Path(path).parent}: {e.strerror or e}. The previous "
+                               f"checkpoints there are intact.") from e
     return Path(path)
 
 

@@ -3,6 +3,7 @@
 import math
 
 import keras
+import numpy as np
 
 from kerasdl.errors import NonFiniteLossError
 
@@ -15,6 +16,10 @@ class NonFiniteLoss(keras.callbacks.Callback):
     The check runs after every batch, so training stops within one batch of the loss
     turning NaN or infinite (``keras.callbacks.TerminateOnNaN`` only stops, silently).
     No checkpoint is written after that batch, so the last good one stays loadable.
+
+    The weights are also checked at the end of every epoch (one pass, cheap): a loss can
+    stay finite over NaN weights (TensorFlow clips NaN predictions inside the binary
+    cross-entropy), and such a run must not finish as if it had trained.
 
     Args:
         monitor: the batch log to check. Defaults to ``"loss"``.
@@ -45,8 +50,22 @@ class NonFiniteLoss(keras.callbacks.Callback):
                 f"Checkpoints written before this batch are intact."
             )
 
+    def check_weights(self, weights, *, epoch):
+        """Raise NonFiniteLossError when a weight array holds NaN or inf (pure)."""
+        for variable in weights:
+            value = np.asarray(keras.ops.convert_to_numpy(variable))
+            if value.dtype.kind in "fc" and not np.isfinite(value).all():
+                raise NonFiniteLossError(
+                    f"The weights {variable.path!r} became NaN or infinite during epoch "
+                    f"{epoch + 1} (the loss {self.monitor!r} stayed finite). Lower the "
+                    f"learning rate, scale the inputs or clip the gradients. Checkpoints "
+                    f"written before are intact.")
+
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.check_weights(self.model.trainable_variables, epoch=epoch)
 
     def on_train_batch_end(self, batch, logs=None):
         if logs and self.monitor in logs:

@@ -233,8 +233,8 @@ def infer_task(model, y):
     activation = _output_activation(model)
     if units is not None and units > 1:
         return "multiclass", units
-    if activation == "sigmoid" and set(np.unique(y).tolist()) <= {0, 1}:
-        return "binary", 2
+    if activation in ("sigmoid", "step") and units == 1:
+        return "binary", 2  # the head decides: labels outside {0, 1} are then refused
     if activation in ("linear", None) and units == 1:
         return "regression", None
     if set(np.unique(y).tolist()) <= {0, 1}:
@@ -305,6 +305,26 @@ def prepare_data(model, data, *, validation_split=None, seed=0):
     return parts
 
 
+def _rescales_inputs(model):
+    """True when the model scales its own inputs (a Rescaling or Normalization layer)."""
+    scalers = (keras.layers.Rescaling, keras.layers.Normalization)
+    return any(isinstance(layer, scalers)
+               for layer in model._flatten_layers(include_self=False, recursive=True))
+
+
+def _check_scaled(model, name, x):
+    """Refuse raw 8-bit images (uint8 up to 255) for a model that does not rescale them."""
+    if isinstance(x, np.memmap) or np.asarray(x).dtype != np.uint8:
+        return
+    top = int(np.max(x)) if np.size(x) else 0
+    if top > 1 and not _rescales_inputs(model):
+        raise ValueError(
+            f"`{name}` holds uint8 values up to {top} (8-bit images?) but the model has no "
+            f"Rescaling layer, so it would train on [0, 255] inputs. Divide them by 255 "
+            f"(e.g. kerasdl.data.from_arrays(..., scale=255)) or start the model with "
+            f"keras.layers.Rescaling(1 / 255).")
+
+
 def ensure_built(model, sample_shape):
     """Build an unbuilt model for samples of ``sample_shape`` (clear error if impossible)."""
     if model.built:
@@ -317,24 +337,28 @@ def ensure_built(model, sample_shape):
 
 
 def check_fits_model(model, parts):
-    """Check input shapes and labels against the model (builds an unbuilt model)."""
+    """Check input shapes, input scaling and labels against the model (builds it if needed)."""
     if parts.train_sequence is not None:
         return
-    sample_shape = tuple(int(d) for d in np.shape(parts.x_train)[1:])
-    ensure_built(model, sample_shape)
+    xs = [(part, getattr(parts, f"x_{part}")) for part in ("train", "val", "test")
+          if getattr(parts, f"x_{part}") is not None]
+    ensure_built(model, tuple(int(d) for d in np.shape(xs[0][1])[1:]))
     try:
         inputs = model.inputs
     except (AttributeError, ValueError):
         inputs = None
-    if inputs and len(inputs) == 1:
-        expected = tuple(inputs[0].shape[1:])
-        fits = len(expected) == len(sample_shape) and all(
-            e is None or int(e) == s for e, s in zip(expected, sample_shape))
-        if not fits:
-            raise ValueError(
-                f"`x_train` has samples of shape {sample_shape} but the model expects inputs "
-                f"of shape {tuple(None if e is None else int(e) for e in expected)}. Reshape "
-                f"the data or build the model with input_shape={sample_shape}.")
+    for part, x in xs:
+        sample_shape = tuple(int(d) for d in np.shape(x)[1:])
+        if inputs and len(inputs) == 1:
+            expected = tuple(inputs[0].shape[1:])
+            fits = len(expected) == len(sample_shape) and all(
+                e is None or int(e) == s for e, s in zip(expected, sample_shape))
+            if not fits:
+                raise ValueError(
+                    f"`x_{part}` has samples of shape {sample_shape} but the model expects "
+                    f"inputs of shape {tuple(None if e is None else int(e) for e in expected)}. "
+                    f"Reshape the data or build the model with input_shape={sample_shape}.")
+        _check_scaled(model, f"x_{part}", x)
     units = model_output_units(model)
     for part in ("train", "val", "test"):
         y = getattr(parts, f"y_{part}")

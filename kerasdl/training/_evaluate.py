@@ -4,6 +4,7 @@ import numpy as np
 
 from kerasdl._tasks import default_loss, default_metrics
 from kerasdl._validation import check_positive_int, describe
+from kerasdl.training._data import Parts, check_fits_model
 
 __all__ = ["evaluate"]
 
@@ -68,6 +69,7 @@ def evaluate(model, data, *, batch_size=256, task=None, class_names=None, verbos
     batch_size = check_positive_int("batch_size", batch_size)
     x, y, data_task, num_classes, data_names = _split_eval_data(model, data)
     task = task or data_task
+    check_fits_model(model, Parts(x_test=x, y_test=y, task=task, num_classes=num_classes))
     if not getattr(model, "compiled", False) or getattr(model, "loss", None) is None:
         label_format = "onehot" if (y.ndim == 2 and y.shape[1] > 1) else "sparse"
         model.compile(optimizer="sgd", loss=default_loss(task, label_format),
