@@ -22,12 +22,15 @@ def sandbox(monkeypatch):
     """Restore the layer name table, sys.path and sys.modules after an example."""
     layers = dict(layer_registry._LAYERS)
     monkeypatch.setattr(sys, "path", list(sys.path))
-    had_module = "myblocks" in sys.modules
+    # the page writes its own `myblocks` module: another test's module of that name (same
+    # worker process) must not shadow it, or `import myblocks` would register nothing
+    previous = sys.modules.pop("myblocks", None)
     yield
     layer_registry._LAYERS.clear()
     layer_registry._LAYERS.update(layers)
-    if not had_module:
-        sys.modules.pop("myblocks", None)
+    sys.modules.pop("myblocks", None)
+    if previous is not None:
+        sys.modules["myblocks"] = previous
 
 
 def test_page_has_examples():
