@@ -343,8 +343,9 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
             written).
         resume: True to continue the run in ``run_dir`` from its last checkpoint;
             ``"auto"`` to continue when a checkpoint exists, else start. Defaults to False.
-        checkpoint_every: ``"epoch"`` or a number of batches (with ``run_dir``).
-            Defaults to ``"epoch"``.
+        checkpoint_every: ``"epoch"``, a number of batches, or None for no checkpoints
+            (the run folder is still written, but the run cannot be resumed). Only used with
+            ``run_dir``. Defaults to ``"epoch"``.
         keep_checkpoints: checkpoints kept on disk (>= 1). Defaults to 2.
         seed: seed of the shuffle order and of the model's dropout/noise states.
             Defaults to 0.
@@ -397,7 +398,7 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
         mixed_precision = check_bool("mixed_precision", mixed_precision)
     if jit_compile != "auto":
         jit_compile = check_bool("jit_compile", jit_compile)
-    if checkpoint_every != "epoch":
+    if checkpoint_every is not None and checkpoint_every != "epoch":
         if isinstance(checkpoint_every, str):
             raise ValueError(f"`checkpoint_every` must be 'epoch' or a number of batches; "
                              f"received {checkpoint_every!r}.")
@@ -412,6 +413,9 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
     if resume is not False and run_dir is None:
         raise ValueError(f"`resume={resume!r}` needs `run_dir`, the folder of the run to "
                          f"continue.")
+    if resume is not False and checkpoint_every is None:
+        raise ValueError(f"`resume={resume!r}` needs checkpoints; received "
+                         f"checkpoint_every=None (no checkpoints are written).")
     if isinstance(loss, str) and normalize_name(loss) == "auto":
         loss = "auto"
     else:
@@ -503,7 +507,8 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
                 "shuffle": shuffle, "batches_per_epoch": batches_per_epoch, "epochs": epochs}
 
     # ---------------------------------------------------------------- resume
-    ckpt_dir = run_dir / CHECKPOINT_DIR if run_dir is not None else None
+    ckpt_dir = (run_dir / CHECKPOINT_DIR
+                if run_dir is not None and checkpoint_every is not None else None)
     start_epoch, start_batch, resumed = 0, 0, None
     meta = arrays = None
     if ckpt_dir is not None:
@@ -535,7 +540,8 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
     for i, cb in enumerate(([es] if es is not None else []) + callbacks):
         if hasattr(cb, "get_state") and hasattr(cb, "set_state"):
             stateful[f"{i}_{type(cb).__name__}"] = cb
-    ckpt = Checkpoint(ckpt_dir if ckpt_dir is not None else ".", every=checkpoint_every,
+    ckpt = Checkpoint(ckpt_dir if ckpt_dir is not None else ".",
+                      every=checkpoint_every if checkpoint_every is not None else "epoch",
                       keep=keep_checkpoints, stateful_callbacks=stateful, run_info=run_info)
     ckpt.throughput = throughput
     if meta is not None:

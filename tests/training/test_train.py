@@ -234,6 +234,20 @@ def test_run_dir_is_written_and_resume_false_refuses_to_mix(tmp_path):
         train(mlp(), (x, y), epochs=2, run_dir=tmp_path / "run", **QUIET)
 
 
+def test_run_dir_without_checkpoints(tmp_path):
+    x, y = data(24)
+    result = train(mlp(), (x, y, x[:8], y[:8]), epochs=2, run_dir=tmp_path / "run",
+                   checkpoint_every=None, **QUIET)
+    names = sorted(p.name for p in (tmp_path / "run").iterdir())
+    assert "checkpoints" not in names
+    assert {"config.json", "history.csv", "metrics.json", "model.keras"} <= set(names)
+    assert len(result.history["loss"]) == 2
+    with pytest.raises(ValueError, match=r"`resume=True` needs checkpoints; received "
+                                         r"checkpoint_every=None"):
+        train(mlp(), (x, y), epochs=2, run_dir=tmp_path / "run", resume=True,
+              checkpoint_every=None, **QUIET)
+
+
 def test_mixed_precision(backend):
     x, y = data(16)
     model = mlp()
