@@ -365,3 +365,38 @@ def one_hot_labels(data):
         if y is not None:
             changes[part] = to_categorical(y, data.num_classes)
     return data.replace(**changes)
+
+
+def run_image_cnn(recipe, dataset, settings, **load_options):
+    """The body the image-CNN recipes share: load images, build ``kerasdl.models.cnn``, train.
+
+    Args:
+        recipe: the recipe name (run folder, messages).
+        dataset: the default dataset name (``settings["data"]`` may replace it).
+        settings: the resolved settings of the recipe.
+        **load_options: extra ``kerasdl.data.load`` options (e.g. ``test=``).
+
+    Returns:
+        The ``RunResult`` of ``kerasdl.train``, finished by :func:`finish_single`.
+    """
+    import kerasdl
+
+    s = settings
+    data = with_channels(load_data(s, dataset, val=s["val"], channels=True, **load_options))
+    run_dir = make_run_dir(recipe, s["run_dir"])
+    set_seed(s["seed"])
+    model = kerasdl.models.cnn(data.input_shape, filters=s["filters"],
+                               kernel_size=s["kernel_size"], dense=s["dense"],
+                               dropout=s["dropout"], conv_dropout=s["conv_dropout"],
+                               batch_norm=s["batch_norm"], weight_decay=s["weight_decay"],
+                               augment=augment_spec(s["augment"], s["seed"]),
+                               task=data.task, num_classes=data.num_classes,
+                               label_format=label_format(data), seed=s["seed"])
+    result = kerasdl.train(model, data, optimizer=s["optimizer"],
+                           learning_rate=s["learning_rate"], schedule=s["schedule"],
+                           epochs=s["epochs"], batch_size=s["batch_size"],
+                           early_stopping=s["early_stopping"], seed=s["seed"],
+                           verbose=s["verbose"], run_dir=run_dir)
+    if s["verbose"]:
+        print_metrics(recipe, result.metrics)
+    return finish_single(recipe, s, result)

@@ -65,24 +65,4 @@ def run(**overrides):
         The ``RunResult`` of ``kerasdl.train`` (test ``metrics``: ``accuracy``, ``loss``).
     """
     s = _common.resolve_settings("digits_cnn", DEFAULTS, overrides)
-    import kerasdl
-
-    data = _common.load_data(s, "digits", val=s["val"], test=s["test"], channels=True)
-    data = _common.with_channels(data)
-    run_dir = _common.make_run_dir("digits_cnn", s["run_dir"])
-    _common.set_seed(s["seed"])
-    model = kerasdl.models.cnn(data.input_shape, filters=s["filters"],
-                               kernel_size=s["kernel_size"], dense=s["dense"],
-                               dropout=s["dropout"], conv_dropout=s["conv_dropout"],
-                               batch_norm=s["batch_norm"], weight_decay=s["weight_decay"],
-                               augment=_common.augment_spec(s["augment"], s["seed"]),
-                               task=data.task, num_classes=data.num_classes,
-                               label_format=_common.label_format(data), seed=s["seed"])
-    result = kerasdl.train(model, data, optimizer=s["optimizer"],
-                           learning_rate=s["learning_rate"], schedule=s["schedule"],
-                           epochs=s["epochs"], batch_size=s["batch_size"],
-                           early_stopping=s["early_stopping"], seed=s["seed"],
-                           verbose=s["verbose"], run_dir=run_dir)
-    if s["verbose"]:
-        _common.print_metrics("digits_cnn", result.metrics)
-    return _common.finish_single("digits_cnn", s, result)
+    return _common.run_image_cnn("digits_cnn", "digits", s, test=s["test"])

@@ -65,24 +65,4 @@ def run(**overrides):
         kerasdl.errors.DatasetNotAvailableError: offline without the Fashion-MNIST files.
     """
     s = _common.resolve_settings("fashion_mnist_cnn", DEFAULTS, overrides)
-    import kerasdl
-
-    data = _common.load_data(s, "fashion_mnist", val=s["val"], channels=True)
-    data = _common.with_channels(data)
-    run_dir = _common.make_run_dir("fashion_mnist_cnn", s["run_dir"])
-    _common.set_seed(s["seed"])
-    model = kerasdl.models.cnn(data.input_shape, filters=s["filters"],
-                               kernel_size=s["kernel_size"], dense=s["dense"],
-                               dropout=s["dropout"], conv_dropout=s["conv_dropout"],
-                               batch_norm=s["batch_norm"], weight_decay=s["weight_decay"],
-                               augment=_common.augment_spec(s["augment"], s["seed"]),
-                               task=data.task, num_classes=data.num_classes,
-                               label_format=_common.label_format(data), seed=s["seed"])
-    result = kerasdl.train(model, data, optimizer=s["optimizer"],
-                           learning_rate=s["learning_rate"], schedule=s["schedule"],
-                           epochs=s["epochs"], batch_size=s["batch_size"],
-                           early_stopping=s["early_stopping"], seed=s["seed"],
-                           verbose=s["verbose"], run_dir=run_dir)
-    if s["verbose"]:
-        _common.print_metrics("fashion_mnist_cnn", result.metrics)
-    return _common.finish_single("fashion_mnist_cnn", s, result)
+    return _common.run_image_cnn("fashion_mnist_cnn", "fashion_mnist", s)
