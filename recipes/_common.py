@@ -18,7 +18,7 @@ from kerasdl._validation import (check_bool, check_int, check_number, check_posi
 
 __all__ = ["resolve_settings", "load_data", "make_run_dir", "save_json", "save_csv", "set_seed",
            "jsonable_settings", "record_recipe", "write_multi_run", "new_figure", "write_figure",
-           "finish_single", "print_metrics", "label_format", "augment_spec",
+           "finish_single", "run_image_cnn", "label_format", "augment_spec",
            "with_channels", "one_hot_labels",
            "COMMON_DEFAULTS"]
 
@@ -314,12 +314,6 @@ def finish_single(recipe, settings, result, extras=None):
     return result
 
 
-def print_metrics(recipe, metrics):
-    """One line of test metrics (used by recipes when ``verbose`` is on)."""
-    text = ", ".join(f"{k} {v:.4f}" for k, v in metrics.items() if isinstance(v, float))
-    print(f"{recipe}: test {text}")
-
-
 def label_format(data):
     """"onehot" or "sparse": what a classifier built for ``data`` must expect."""
     return "onehot" if data.label_format == "onehot" else "sparse"
@@ -397,6 +391,4 @@ def run_image_cnn(recipe, dataset, settings, **load_options):
                            epochs=s["epochs"], batch_size=s["batch_size"],
                            early_stopping=s["early_stopping"], seed=s["seed"],
                            verbose=s["verbose"], run_dir=run_dir)
-    if s["verbose"]:
-        print_metrics(recipe, result.metrics)
     return finish_single(recipe, s, result)

@@ -74,6 +74,4 @@ def run(**overrides):
                            learning_rate=s["learning_rate"], epochs=s["epochs"],
                            batch_size=s["batch_size"], early_stopping=s["early_stopping"],
                            seed=s["seed"], verbose=s["verbose"], run_dir=run_dir)
-    if s["verbose"]:
-        _common.print_metrics("digits_mlp", result.metrics)
     return _common.finish_single("digits_mlp", s, result)

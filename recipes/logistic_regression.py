@@ -66,7 +66,5 @@ def run(**overrides):
                            learning_rate=s["learning_rate"], epochs=s["epochs"],
                            batch_size=s["batch_size"], early_stopping=s["early_stopping"],
                            seed=s["seed"], verbose=s["verbose"], run_dir=run_dir)
-    if s["verbose"]:
-        _common.print_metrics("logistic_regression", result.metrics)
     return _common.finish_single("logistic_regression", s, result)
 

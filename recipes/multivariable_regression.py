@@ -80,5 +80,4 @@ def run(**overrides):
     if s["verbose"]:
         for p, t in zip(extras["predictions"], extras["targets"]):
             print(f"predicted {p:7.2f}   true {t:7.2f}")
-        _common.print_metrics("multivariable_regression", result.metrics)
     return _common.finish_single("multivariable_regression", s, result, extras)

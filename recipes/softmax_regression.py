@@ -70,6 +70,4 @@ def run(**overrides):
                            learning_rate=s["learning_rate"], epochs=s["epochs"],
                            batch_size=s["batch_size"], seed=s["seed"], verbose=s["verbose"],
                            run_dir=run_dir)
-    if s["verbose"]:
-        _common.print_metrics("softmax_regression", result.metrics)
     return _common.finish_single("softmax_regression", s, result)
