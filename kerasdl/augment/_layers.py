@@ -321,8 +321,30 @@ def _factor_range(name, factor, *, pair_min=0.0):
     return (1.0 - f, 1.0 + f)
 
 
+class _RandomFactor(_Photometric):
+    """A photometric layer driven by one random factor per image, drawn from ``factor``."""
+
+    def __init__(self, factor, value_range=(0.0, 1.0), seed=None, data_format=None, **kwargs):
+        super().__init__(value_range=value_range, seed=seed, data_format=data_format, **kwargs)
+        self.factor = _factor_range("factor", factor)
+
+    def _is_noop(self):
+        return self.factor == (1.0, 1.0)
+
+    def _draw_factor(self, images):
+        """One factor per image, shaped to broadcast over (batch, h, w, c) or (batch, c, h, w)."""
+        return self.backend.random.uniform(
+            (self._batch_size(images), 1, 1, 1), minval=self.factor[0],
+            maxval=self.factor[1], seed=self._seed(), dtype=images.dtype)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(factor=list(self.factor))
+        return config
+
+
 @_register
-class RandomBrightness(_Photometric):
+class RandomBrightness(_RandomFactor):
     """Multiply each image by a random factor (ImageDataGenerator's ``brightness_range``).
 
     Unlike ``keras.layers.RandomBrightness``, which adds a constant, this scales pixel values,
@@ -342,28 +364,12 @@ class RandomBrightness(_Photometric):
     (1, 2, 2, 1)
     """
 
-    def __init__(self, factor, value_range=(0.0, 1.0), seed=None, data_format=None, **kwargs):
-        super().__init__(value_range=value_range, seed=seed, data_format=data_format, **kwargs)
-        self.factor = _factor_range("factor", factor)
-
-    def _is_noop(self):
-        return self.factor == (1.0, 1.0)
-
     def _augment(self, images):
-        B = self.backend
-        n = self._batch_size(images)
-        f = B.random.uniform((n, 1, 1, 1), minval=self.factor[0], maxval=self.factor[1],
-                             seed=self._seed(), dtype=images.dtype)
-        return self._clip(images * f)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(factor=list(self.factor))
-        return config
+        return self._clip(images * self._draw_factor(images))
 
 
 @_register
-class RandomContrast(_Photometric):
+class RandomContrast(_RandomFactor):
     """Scale each image's deviation from its per-channel mean by a random factor.
 
     ``out = (x - mean) * c + mean`` with ``c`` drawn from ``[1 - factor, 1 + factor]`` per
@@ -377,26 +383,11 @@ class RandomContrast(_Photometric):
         data_format: image data format. Defaults to ``keras.config.image_data_format()``.
     """
 
-    def __init__(self, factor, value_range=(0.0, 1.0), seed=None, data_format=None, **kwargs):
-        super().__init__(value_range=value_range, seed=seed, data_format=data_format, **kwargs)
-        self.factor = _factor_range("factor", factor)
-
-    def _is_noop(self):
-        return self.factor == (1.0, 1.0)
-
     def _augment(self, images):
-        B = self.backend
-        n = self._batch_size(images)
-        c = B.random.uniform((n, 1, 1, 1), minval=self.factor[0], maxval=self.factor[1],
-                             seed=self._seed(), dtype=images.dtype)
+        c = self._draw_factor(images)
         axes = (2, 3) if self.data_format == "channels_first" else (1, 2)
-        mean = B.numpy.mean(images, axis=axes, keepdims=True)
+        mean = self.backend.numpy.mean(images, axis=axes, keepdims=True)
         return self._clip((images - mean) * c + mean)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(factor=list(self.factor))
-        return config
 
 
 @_register
