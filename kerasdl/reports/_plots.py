@@ -64,6 +64,15 @@ def _check_ax(ax):
     return check_type("ax", ax, Axes, allow_none=True)
 
 
+def _figure_and_ax(ax, *, width, height):
+    """``(figure, axes)`` to draw on: the given ``ax`` and its figure, or a new figure."""
+    ax = _check_ax(ax)
+    if ax is not None:
+        return ax.figure, ax
+    fig, axes = _new_figure(width=width, height=height)
+    return fig, axes[0, 0]
+
+
 def save_figure(fig, path, *, dpi=DPI):
     """Save ``fig`` as an image at ``path`` atomically (the format follows the suffix).
 
@@ -249,13 +258,8 @@ def plot_confusion_matrix(cm, class_names=None, path=None, *, normalize=False, t
             raise ValueError(f"`class_names` must have one name per class ({k}); received "
                              f"{len(class_names)} names.")
     check_bool("normalize", normalize)
-    ax = _check_ax(ax)
-    if ax is None:
-        side = min(max(3.4, 0.45 * k + 2.0), 9.0)
-        fig, axes = _new_figure(width=side * 1.15, height=side)
-        ax = axes[0, 0]
-    else:
-        fig = ax.figure
+    side = min(max(3.4, 0.45 * k + 2.0), 9.0)  # grows with the number of classes
+    fig, ax = _figure_and_ax(ax, width=side * 1.15, height=side)
     values = cm.astype("float64")
     if normalize:
         totals = values.sum(axis=1, keepdims=True)
@@ -317,12 +321,7 @@ def plot_regression(y_true, y_pred, path=None, *, title=None, ax=None):
     if t.size != p.size:
         raise ValueError(f"`y_true` and `y_pred` must hold the same number of values; received "
                          f"{t.size} and {p.size} (shapes {y_true.shape} and {y_pred.shape}).")
-    ax = _check_ax(ax)
-    if ax is None:
-        fig, axes = _new_figure(width=4.0, height=3.8)
-        ax = axes[0, 0]
-    else:
-        fig = ax.figure
+    fig, ax = _figure_and_ax(ax, width=4.0, height=3.8)
     mae = float(np.mean(np.abs(t - p)))
     ss_tot = float(np.sum((t - t.mean()) ** 2))
     r2 = 1.0 - float(np.sum((t - p) ** 2)) / ss_tot if ss_tot > 0 else float("nan")
@@ -510,12 +509,7 @@ def plot_decision_boundary(model, x, y, path=None, *, resolution=150, padding=0.
     """
     x, y = _check_2d_inputs(x, y)
     resolution, padding, threshold = _check_boundary_options(resolution, padding, threshold)
-    ax = _check_ax(ax)
-    if ax is None:
-        fig, axes = _new_figure(width=4.4, height=3.8)
-        ax = axes[0, 0]
-    else:
-        fig = ax.figure
+    fig, ax = _figure_and_ax(ax, width=4.4, height=3.8)
     _draw_boundary(ax, model, x, y, resolution=resolution, padding=padding,
                    threshold=threshold, class_names=class_names,
                    title=title if title is not None else "decision boundary")
@@ -637,12 +631,7 @@ def plot_lines(lines, x=None, y=None, path=None, *, labels=None, title=None, ax=
     if labels is not None and len(labels) != len(pairs):
         raise ValueError(f"`labels` must have one label per line ({len(pairs)}); received "
                          f"{len(labels)}.")
-    ax = _check_ax(ax)
-    if ax is None:
-        fig, axes = _new_figure(width=4.4, height=3.8)
-        ax = axes[0, 0]
-    else:
-        fig = ax.figure
+    fig, ax = _figure_and_ax(ax, width=4.4, height=3.8)
     if x is not None:
         if y is None:
             xx = check_finite("x", check_array("x", x, ndim=2, dtype_kind="biuf"))
@@ -720,12 +709,7 @@ def plot_fit(model, x, y, path=None, *, title=None, ax=None, resolution=200):
     check_same_length("x", x, "y", y)
     resolution = check_positive_int("resolution", resolution)
     x1 = x.reshape(-1).astype("float64")
-    ax = _check_ax(ax)
-    if ax is None:
-        fig, axes = _new_figure(width=4.4, height=3.4)
-        ax = axes[0, 0]
-    else:
-        fig = ax.figure
+    fig, ax = _figure_and_ax(ax, width=4.4, height=3.4)
     ax.scatter(x1, np.asarray(y, dtype="float64").reshape(len(x1), -1)[:, 0], s=12, alpha=0.6,
                color="#1f77b4", edgecolors="none", label="data")
     grid = np.linspace(x1.min(), x1.max(), max(resolution, 2)).astype("float32")[:, None]
