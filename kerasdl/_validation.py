@@ -148,13 +148,18 @@ def close_matches(name, choices, n=3):
                                      cutoff=0.5)
 
 
-def unknown_name_error(kind, name, choices):
-    """A ValueError for an unknown ``name``: lists close matches and every valid choice."""
+def unknown_name_error(kind, name, choices, *, argument=None):
+    """A ValueError for an unknown ``name``: lists close matches and every valid choice.
+
+    With ``argument`` the message names it ("Unknown `kernel_initializer` 'foo'.") instead
+    of the kind; the list of choices still says what kind they are.
+    """
     choices = sorted(str(c) for c in choices)
     matches = close_matches(name, choices)
     hint = f" Did you mean {' or '.join(repr(m) for m in matches)}?" if matches else ""
+    what = f"`{argument}`" if argument is not None else kind
     return ValueError(
-        f"Unknown {kind} {name!r}.{hint} Valid {kind}s: {', '.join(choices)}."
+        f"Unknown {what} {name!r}.{hint} Valid {kind}s: {', '.join(choices)}."
     )
 
 

@@ -95,3 +95,10 @@ def test_check_int_bounds():
     with pytest.raises(ValueError, match="`n` must be <= 5; received 6."):
         v.check_int("n", 6, max_value=5)
     assert v.check_int("n", None, allow_none=True) is None
+
+
+def test_unknown_name_error_can_name_the_argument():
+    err = v.unknown_name_error("initializer", "he_norml", ["he_normal", "zeros"],
+                               argument="kernel_initializer")
+    assert str(err) == ("Unknown `kernel_initializer` 'he_norml'. Did you mean 'he_normal'? "
+                        "Valid initializers: he_normal, zeros.")

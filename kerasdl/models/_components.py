@@ -126,8 +126,7 @@ def parse_activation(spec, *, name="activation", leaky_relu_slope=None):
                         f"received {describe(spec)} of type {type(spec).__name__}.")
     key = normalize_name(spec)
     if key not in ACTIVATIONS:
-        raise ValueError(str(unknown_name_error("activation", spec, list_activations()))
-                         .replace("Unknown activation", f"Unknown `{name}`", 1))
+        raise unknown_name_error("activation", spec, list_activations(), argument=name)
     if slope is not None and key != "leaky_relu":
         raise ValueError(f"`{name}` {spec!r} takes no slope; only 'leaky_relu' does. "
                          f"Received {describe((spec, slope))}.")
@@ -173,8 +172,7 @@ def make_initializer(spec, *, seed=None, name="kernel_initializer"):
                         f"{describe(spec)} of type {type(spec).__name__}.")
     key = normalize_name(spec)
     if key not in INITIALIZERS:
-        raise ValueError(str(unknown_name_error("initializer", spec, list_initializers()))
-                         .replace("Unknown initializer", f"Unknown `{name}`", 1))
+        raise unknown_name_error("initializer", spec, list_initializers(), argument=name)
     class_name, seeded = INITIALIZERS[key]
     cls = getattr(keras.initializers, class_name)
     return cls(seed=seed) if seeded else cls()
