@@ -64,7 +64,7 @@ def main(argv=None):
 
     import keras
 
-    import recipes
+    from kerasdl import recipes
     from kerasdl.cli import parse_assignments
 
     overrides = parse_assignments(args.assignments)

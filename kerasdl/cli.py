@@ -308,7 +308,7 @@ def _cmd_list(args):
         for name, line in data.describe_datasets().items():
             print(f"{name:<22} {line}")
         return 0
-    import recipes
+    from kerasdl import recipes
 
     for name, line in recipes.describe_recipes().items():
         print(f"{name:<26} {line}")
@@ -329,7 +329,7 @@ def _format_metrics(metrics, indent=""):
 
 
 def _cmd_run(args):
-    import recipes
+    from kerasdl import recipes
 
     settings = load_config(args.config) if args.config else {}
     name = settings.pop("recipe", None)

@@ -5,7 +5,7 @@ default settings (``DEFAULTS``), says in one line what it teaches (``DESCRIPTION
 exposes ``run(**overrides) -> kerasdl RunResult``. Every setting can be overridden, and
 ``data=`` takes any :class:`kerasdl.data.Dataset`, so a recipe runs on your own data::
 
-    import recipes
+    from kerasdl import recipes
     print(recipes.list_recipes())
     result = recipes.run("digits_cnn", epochs=3, run_dir="runs/digits")
     print(result.metrics)          # {"accuracy": ..., "loss": ...}
@@ -47,7 +47,7 @@ def list_recipes():
 
     Example:
 
-    >>> import recipes
+    >>> from kerasdl import recipes
     >>> "digits_cnn" in recipes.list_recipes()
     True
     """
@@ -71,7 +71,7 @@ def get_recipe(name):
     key = normalize_name(name)
     if key not in _RECIPES:
         raise unknown_name_error("recipe", name, _RECIPES)
-    return importlib.import_module(f"recipes.{key}")
+    return importlib.import_module(f"kerasdl.recipes.{key}")
 
 
 def describe_recipes():

@@ -18,11 +18,11 @@ python tarball or its batches), or any ``Dataset`` through ``data=``.
 
 Example:
 
->>> import recipes
+>>> from kerasdl import recipes
 >>> result = recipes.run("cifar10_cnn", verbose=2)                        # doctest: +SKIP
 """
 
-from recipes import _common
+from kerasdl.recipes import _common
 
 DESCRIPTION = "CIFAR-10 photos, CNN with augmentation + regularization; designed >= 85%"
 

@@ -24,14 +24,14 @@ Measured results are quoted in ``docs/recipes/compare_initializers.md``.
 
 Example:
 
->>> import recipes
+>>> from kerasdl import recipes
 >>> result = recipes.run("compare_initializers", verbose=0)          # doctest: +SKIP
 >>> result.extras["stats"]["he_normal"]["activation_std"]            # doctest: +SKIP
 """
 
 import numpy as np
 
-from recipes import _common
+from kerasdl.recipes import _common
 
 DESCRIPTION = ("LeCun, Xavier, He (uniform/normal) on a deep MLP: per-layer activation and "
                "gradient stats")

@@ -26,7 +26,7 @@ units per optimizer instead; the contour figure then is not drawn.
 
 Example:
 
->>> import recipes
+>>> from kerasdl import recipes
 >>> result = recipes.run("compare_optimizers", verbose=0)            # doctest: +SKIP
 >>> sorted(result.metrics)                                           # doctest: +SKIP
 ['adam', 'gd', 'minibatch_sgd', 'momentum', 'rmsprop', 'sgd']
@@ -36,7 +36,7 @@ import time
 
 import numpy as np
 
-from recipes import _common
+from kerasdl.recipes import _common
 
 DESCRIPTION = ("GD, SGD, mini-batch, momentum, RMSProp, Adam: loss vs epoch/time, paths on "
                "the loss contour")

@@ -16,13 +16,13 @@ learning curves and the confusion matrix.
 
 Example:
 
->>> import recipes
+>>> from kerasdl import recipes
 >>> result = recipes.run("digits_cnn", verbose=0)                    # doctest: +SKIP
 >>> result.metrics["accuracy"] >= 0.97                                # doctest: +SKIP
 True
 """
 
-from recipes import _common
+from kerasdl.recipes import _common
 
 DESCRIPTION = "Embedded 8x8 digits (offline) with a small CNN: >= 97% test accuracy in seconds"
 

@@ -15,13 +15,13 @@ folder has the learning curves and the confusion matrix.
 
 Example:
 
->>> import recipes
+>>> from kerasdl import recipes
 >>> result = recipes.run("digits_mlp", verbose=0)                    # doctest: +SKIP
 >>> result.metrics["accuracy"] > 0.95                                 # doctest: +SKIP
 True
 """
 
-from recipes import _common
+from kerasdl.recipes import _common
 
 DESCRIPTION = "Embedded 8x8 digits (offline) with an MLP: Dense 128-64, dropout, Adam"
 

@@ -17,11 +17,11 @@ with the four IDX files), or any ``Dataset`` through ``data=``.
 
 Example:
 
->>> import recipes
+>>> from kerasdl import recipes
 >>> result = recipes.run("fashion_mnist_cnn", verbose=2)                        # doctest: +SKIP
 """
 
-from recipes import _common
+from kerasdl.recipes import _common
 
 DESCRIPTION = "Fashion-MNIST clothes, CNN with batch norm, flips, one-cycle; designed >= 92%"
 

@@ -17,13 +17,13 @@ training and validation loss.
 
 Example:
 
->>> import recipes
+>>> from kerasdl import recipes
 >>> result = recipes.run("linear_regression", verbose=0, run_dir="runs/lr")  # doctest: +SKIP
 >>> result.extras["w"], result.extras["b"]                                  # doctest: +SKIP
 ([2.0...], 1.0...)
 """
 
-from recipes import _common
+from kerasdl.recipes import _common
 
 DESCRIPTION = "Recover w and b of y = w*x + b + noise with SGD on MSE; fit and loss plots"
 

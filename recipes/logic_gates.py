@@ -18,13 +18,13 @@ shows each gate's learned line over its truth table; each gate's own run folder 
 
 Example:
 
->>> import recipes
+>>> from kerasdl import recipes
 >>> result = recipes.run("logic_gates", verbose=0, run_dir="runs/gates")   # doctest: +SKIP
 >>> result.metrics["and"]["accuracy"]                                       # doctest: +SKIP
 1.0
 """
 
-from recipes import _common
+from kerasdl.recipes import _common
 
 DESCRIPTION = "Perceptron learns AND, OR, NAND (100%); plots each decision line"
 

@@ -15,13 +15,13 @@ accuracy on the 171 test tumours (test loss 0.070).
 
 Example:
 
->>> import recipes
+>>> from kerasdl import recipes
 >>> result = recipes.run("logistic_regression", verbose=0)          # doctest: +SKIP
 >>> result.metrics["accuracy"] > 0.95                                # doctest: +SKIP
 True
 """
 
-from recipes import _common
+from kerasdl.recipes import _common
 
 DESCRIPTION = "Breast cancer, malignant vs benign: logistic regression (sigmoid + BCE)"
 

@@ -19,11 +19,11 @@ JAX after 12 epochs (384 steps, far from the full set's 5,600).
 
 Example:
 
->>> import recipes
+>>> from kerasdl import recipes
 >>> result = recipes.run("mnist_cnn", verbose=2)                        # doctest: +SKIP
 """
 
-from recipes import _common
+from kerasdl.recipes import _common
 
 DESCRIPTION = "MNIST, strong small CNN (batch norm, augmentation, one-cycle); designed >= 99.3%"
 

@@ -17,11 +17,11 @@ TensorFlow, 87.7% on JAX, after 5 epochs (160 steps), 4-5 s of training.
 
 Example:
 
->>> import recipes
+>>> from kerasdl import recipes
 >>> result = recipes.run("mnist_mlp", verbose=2)                     # doctest: +SKIP
 """
 
-from recipes import _common
+from kerasdl.recipes import _common
 
 DESCRIPTION = "MNIST, the textbook MLP: Dense 512 relu -> 10 softmax, RMSprop, one-hot, 5 epochs"
 

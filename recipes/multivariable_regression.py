@@ -18,13 +18,13 @@ the run folder shows predictions against the truth, ``plots/learning_curves.png`
 
 Example:
 
->>> import recipes
+>>> from kerasdl import recipes
 >>> result = recipes.run("multivariable_regression", verbose=0)     # doctest: +SKIP
 >>> [round(p) for p in result.extras["predictions"]]                 # doctest: +SKIP
 [152, 184, 180, 196, 142]
 """
 
-from recipes import _common
+from kerasdl.recipes import _common
 
 DESCRIPTION = "Exam scores (x1, x2, x3) -> final score: multivariable linear regression, GD"
 

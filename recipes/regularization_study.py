@@ -23,7 +23,7 @@ is a sub-folder. Measured results are quoted in ``docs/recipes/regularization_st
 
 Example:
 
->>> import recipes
+>>> from kerasdl import recipes
 >>> result = recipes.run("regularization_study", verbose=0)          # doctest: +SKIP
 >>> result.extras["gaps"]["baseline"] > result.extras["gaps"]["dropout"]   # doctest: +SKIP
 True
@@ -31,7 +31,7 @@ True
 
 import numpy as np
 
-from recipes import _common
+from kerasdl.recipes import _common
 
 DESCRIPTION = ("Overfit a small training set, then L2, L1, dropout, early stopping, "
                "augmentation: gap table + figure")

@@ -16,13 +16,13 @@ accuracy on the 45 test flowers (two mistakes); the run folder holds
 
 Example:
 
->>> import recipes
+>>> from kerasdl import recipes
 >>> result = recipes.run("softmax_regression", verbose=0)            # doctest: +SKIP
 >>> result.metrics["accuracy"] > 0.9                                  # doctest: +SKIP
 True
 """
 
-from recipes import _common
+from kerasdl.recipes import _common
 
 DESCRIPTION = "Iris, 3 species: softmax regression on one-hot labels (categorical CE)"
 

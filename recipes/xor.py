@@ -16,13 +16,13 @@ regions side by side; ``plots/hidden_lines.png`` the lines the hidden units lear
 
 Example:
 
->>> import recipes
+>>> from kerasdl import recipes
 >>> result = recipes.run("xor", verbose=0, run_dir="runs/xor")      # doctest: +SKIP
 >>> result.metrics["mlp"]["accuracy"]                               # doctest: +SKIP
 1.0
 """
 
-from recipes import _common
+from kerasdl.recipes import _common
 
 DESCRIPTION = "Single-layer perceptron stuck <= 75% on XOR vs one hidden layer at 100%"
 

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import kerasdl
-import recipes
+from kerasdl import recipes
 from kerasdl import augment, data, models
 from kerasdl.cli import main as cli_main
 

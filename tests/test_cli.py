@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-import recipes
+from kerasdl import recipes
 from kerasdl.cli import load_config, main, parse_assignments, parse_value
 
 

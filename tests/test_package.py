@@ -68,3 +68,28 @@ def test_set_backend_rejects_unknown_and_conflicting_backends():
 def test_unknown_attribute():
     with pytest.raises(AttributeError, match="module 'kerasdl' has no attribute 'nope'"):
         kerasdl.nope  # noqa: B018
+
+
+def test_setup_cfg_lists_every_package_and_maps_recipes_into_kerasdl():
+    """The wheel's only top-level package is kerasdl; recipes/ installs as kerasdl.recipes."""
+    import configparser
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    cfg = configparser.ConfigParser()
+    cfg.read(root / "setup.cfg")
+    listed = cfg["options"]["packages"].split()
+    found = sorted(p.parent.relative_to(root).as_posix().replace("/", ".")
+                   for p in (root / "kerasdl").rglob("__init__.py"))
+    assert sorted(listed) == sorted(found + ["kerasdl.recipes"])
+    assert {name.split(".")[0] for name in listed} == {"kerasdl"}
+    assert cfg["options"]["package_dir"].split() == ["kerasdl.recipes", "=", "recipes"]
+
+
+def test_a_users_own_recipes_module_does_not_shadow_kerasdl_recipes(tmp_path, run_python):
+    (tmp_path / "recipes.py").write_text("raise SystemExit('the user module was imported')\n")
+    proc = run_python("""
+        from kerasdl import recipes
+        print(recipes.list_recipes()[0])
+    """, cwd=tmp_path)
+    assert proc.stdout.split() == ["logic_gates"]

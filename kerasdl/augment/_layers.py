@@ -24,10 +24,9 @@ import numpy as np
 from kerasdl import _validation as V
 from kerasdl.augment import _ops
 
-try:  # Keras >= 3.15
-    from keras.src.layers.preprocessing.data_layer import DataLayer as _DataLayer
-except ImportError:  # pragma: no cover - Keras 3.14 names it TFDataLayer
-    from keras.src.layers.preprocessing.tf_data_layer import TFDataLayer as _DataLayer
+from kerasdl._keras_compat import data_layer_base
+
+_DataLayer = data_layer_base()
 
 __all__ = ["RandomAffine", "RandomBrightness", "RandomContrast", "RandomChannelShift",
            "GaussianNoise", "RandomErasing"]

@@ -246,11 +246,9 @@ def parse_json(text, path, *, what):
 
 
 def _non_modeling_apis():
-    try:
-        from keras.src.saving.serialization_lib import NON_MODELING_APIS
-    except ImportError:  # pragma: no cover - private Keras location moved
-        NON_MODELING_APIS = frozenset()
-    return set(NON_MODELING_APIS) | {"keras.config.enable_unsafe_deserialization"}
+    from kerasdl._keras_compat import non_modeling_apis
+
+    return set(non_modeling_apis()) | {"keras.config.enable_unsafe_deserialization"}
 
 
 def _registered_names(custom_objects):

@@ -242,14 +242,14 @@ def load_model(path, *, trust_source=False, custom_objects=None, compile=True):
     info = check_model_file(path, trust_source=trust_source, custom_objects=custom_objects)
     p = info["path"]
     import keras
-    from keras.src.saving.serialization_lib import SafeModeScope
+    from kerasdl._keras_compat import safe_mode_scope
 
     _register_kerasdl_objects()
     try:
         # The scope forces Keras's safe mode for this call (a global
         # keras.config.enable_unsafe_deserialization() cannot weaken it) and restores the
         # previous global setting afterwards, also for trust_source=True.
-        with SafeModeScope(not trust_source):
+        with safe_mode_scope(not trust_source):
             return keras.saving.load_model(p, custom_objects=custom_objects, compile=compile,
                                            safe_mode=not trust_source)
     except Exception as e:  # noqa: BLE001 - re-raised unchanged unless translated

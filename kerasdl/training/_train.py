@@ -161,14 +161,11 @@ def _seed_globally(seed):
     if keras.backend.backend() == "tensorflow" or "tensorflow" in sys.modules:
         keras.utils.set_random_seed(seed)
         return
-    try:
-        from keras.src.backend.common import global_state
-        from keras.src.random import seed_generator
-    except ImportError:  # a Keras without these internals: the slower public call
+    from kerasdl._keras_compat import reset_global_seed
+
+    if not reset_global_seed(seed):  # a Keras without these internals: the public call
         keras.utils.set_random_seed(seed)
         return
-    global_state.set_global_attribute("global_random_seed", seed)
-    global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
     random.seed(seed)
     np.random.seed(seed)
     if keras.backend.backend() == "torch":

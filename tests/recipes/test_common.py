@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from recipes import _common
+from kerasdl.recipes import _common
 
 DEFAULTS = {"epochs": 5, "learning_rate": 0.01, "dropout": 0.5, "hidden": (64, 32), "batch_norm": False,
             "optimizer": "adam", "spec": {"a": 1}, "extra": None, **_common.COMMON_DEFAULTS}
@@ -147,7 +147,7 @@ def test_resolve_settings_checks_values_before_any_work(key, value, message):
 
 
 def test_bad_value_fails_before_the_run_folder_exists(tmp_path):
-    import recipes
+    from kerasdl import recipes
 
     with pytest.raises(ValueError, match=r"`batch_size` must be a positive integer"):
         recipes.run("linear_regression", batch_size=-1, run_dir=tmp_path / "run")

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-import recipes
+from kerasdl import recipes
 from kerasdl import models
-from recipes.compare_initializers import layer_statistics
+from kerasdl.recipes.compare_initializers import layer_statistics
 
 
 def test_gradient_statistics_match_the_analytic_gradient(seed):

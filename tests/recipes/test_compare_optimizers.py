@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-import recipes
-from recipes.compare_optimizers import DEFAULTS
+from kerasdl import recipes
+from kerasdl.recipes.compare_optimizers import DEFAULTS
 
 
 def test_smoke_paths_curves_and_table(tmp_path, check_run):

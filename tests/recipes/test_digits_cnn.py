@@ -2,7 +2,7 @@
 
 import pytest
 
-import recipes
+from kerasdl import recipes
 
 
 def test_smoke(tmp_path, check_run):

@@ -1,6 +1,6 @@
 """digits_mlp: smoke run on the embedded digits."""
 
-import recipes
+from kerasdl import recipes
 
 
 def test_smoke(tmp_path, check_run):

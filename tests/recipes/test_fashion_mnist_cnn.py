@@ -1,6 +1,6 @@
 """fashion_mnist_cnn: smoke-run on generated Fashion-MNIST-shaped images (no download)."""
 
-import recipes
+from kerasdl import recipes
 
 
 def test_smoke_on_generated_images(tmp_path, images, check_run):

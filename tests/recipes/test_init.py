@@ -4,8 +4,8 @@ import importlib
 
 import pytest
 
-import recipes
-from recipes import _common
+from kerasdl import recipes
+from kerasdl.recipes import _common
 
 EXPECTED = ["logic_gates", "xor", "linear_regression", "multivariable_regression",
             "logistic_regression", "softmax_regression", "digits_mlp", "digits_cnn",
@@ -31,7 +31,7 @@ def test_describe_recipes_one_line_each():
 
 @pytest.mark.parametrize("name", EXPECTED)
 def test_module_convention(name):
-    module = importlib.import_module(f"recipes.{name}")
+    module = importlib.import_module(f"kerasdl.recipes.{name}")
     assert module.DESCRIPTION == recipes.describe_recipes()[name]
     assert isinstance(module.DEFAULTS, dict)
     for key in _common.COMMON_DEFAULTS:
@@ -48,8 +48,8 @@ def test_unknown_setting_lists_close_matches_before_any_work(name):
 
 
 def test_get_recipe_hyphens_equal_underscores():
-    assert recipes.get_recipe("digits-cnn") is importlib.import_module("recipes.digits_cnn")
-    assert recipes.get_recipe("Logic-Gates").__name__ == "recipes.logic_gates"
+    assert recipes.get_recipe("digits-cnn") is importlib.import_module("kerasdl.recipes.digits_cnn")
+    assert recipes.get_recipe("Logic-Gates").__name__ == "kerasdl.recipes.logic_gates"
 
 
 def test_unknown_recipe_lists_close_matches():
@@ -66,7 +66,7 @@ def test_recipe_name_must_be_a_string():
 def test_importing_recipes_does_not_import_keras(run_python):
     proc = run_python("""
         import sys
-        import recipes
+        from kerasdl import recipes
         recipes.describe_recipes()
         print("keras" in sys.modules, "tensorflow" in sys.modules)
     """)

@@ -2,7 +2,7 @@
 
 import pytest
 
-import recipes
+from kerasdl import recipes
 
 
 def test_recovers_w_and_b(tmp_path, check_run):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-import recipes
+from kerasdl import recipes
 
 
 def test_gates_reach_100_percent_and_plot_their_lines(tmp_path, check_run):

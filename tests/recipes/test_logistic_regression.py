@@ -2,7 +2,7 @@
 
 import numpy as np
 
-import recipes
+from kerasdl import recipes
 from kerasdl import data as kdata
 
 

@@ -1,6 +1,6 @@
 """mnist_cnn: smoke-run on generated MNIST-shaped images (no download), augmentation on."""
 
-import recipes
+from kerasdl import recipes
 
 
 def test_smoke_on_generated_images(tmp_path, images, check_run):

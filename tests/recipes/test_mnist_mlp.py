@@ -1,6 +1,6 @@
 """mnist_mlp: the textbook MLP, smoke-run on generated MNIST-shaped images (no download)."""
 
-import recipes
+from kerasdl import recipes
 
 
 def test_smoke_on_generated_images(tmp_path, images, check_run):
@@ -15,7 +15,7 @@ def test_smoke_on_generated_images(tmp_path, images, check_run):
 
 
 def test_defaults_are_the_textbook_model():
-    from recipes import mnist_mlp
+    from kerasdl.recipes import mnist_mlp
 
     assert {k: mnist_mlp.DEFAULTS[k] for k in ("hidden", "activation", "optimizer", "epochs",
                                                "batch_size", "one_hot")} == {

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-import recipes
+from kerasdl import recipes
 
 
 def test_fits_the_exam_scores(tmp_path, check_run):

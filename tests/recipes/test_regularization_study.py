@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-import recipes
+from kerasdl import recipes
 from kerasdl import data as kdata
 
 

@@ -1,6 +1,6 @@
 """softmax_regression: iris with one-hot labels and categorical cross-entropy."""
 
-import recipes
+from kerasdl import recipes
 
 
 def test_smoke_one_hot(tmp_path, check_run):

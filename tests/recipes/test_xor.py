@@ -1,6 +1,6 @@
 """xor: a single layer stays <= 75%, one hidden layer reaches 100% (seeded)."""
 
-import recipes
+from kerasdl import recipes
 
 
 def test_perceptron_fails_and_mlp_solves_xor(tmp_path, check_run):

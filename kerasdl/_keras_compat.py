@@ -1,0 +1,81 @@
+"""The one place kerasdl touches private Keras (``keras.src``).
+
+Public Keras APIs come first everywhere else. The few things Keras offers only privately live
+here, each feature-detected, so a Keras release that moves or removes one fails with a clear
+:class:`KerasCompatibilityError` naming the missing piece (and ``tests/test_keras_compat.py``
+fails loudly), never with an ``ImportError`` deep inside a training run.
+
+What is here, and why there is no public equivalent:
+
+- ``data_layer_base()``: the base class of Keras's own preprocessing layers (``DataLayer``,
+  ``TFDataLayer`` before Keras 3.15). It lets a layer run inside a ``tf.data`` pipeline on every
+  backend; kerasdl's augmentation layers derive from it as Keras's own ``RandomRotation`` does.
+- ``safe_mode_scope(safe)``: Keras's ``SafeModeScope`` context manager. ``load_model(safe_mode=)``
+  alone can be weakened by a global ``keras.config.enable_unsafe_deserialization()``; the scope
+  cannot.
+- ``non_modeling_apis()``: the names Keras's deserializer refuses to call in safe mode.
+- ``reset_global_seed(seed)``: sets Keras's global seed and drops its global seed generator
+  without importing TensorFlow (``keras.utils.set_random_seed`` imports it, seconds, on every
+  backend). Returns False where the internals are missing so callers use the public call.
+"""
+
+__all__ = ["KerasCompatibilityError", "data_layer_base", "non_modeling_apis",
+           "reset_global_seed", "safe_mode_scope"]
+
+
+class KerasCompatibilityError(ImportError):
+    """A private Keras API kerasdl relies on is missing from the installed Keras."""
+
+
+def _missing(what, where, exc):
+    import keras
+
+    return KerasCompatibilityError(
+        f"kerasdl needs {what} ({where}), which Keras {keras.__version__} does not have. "
+        f"Install a Keras release kerasdl supports (see setup.cfg) or report this at the "
+        f"kerasdl issue tracker. ({type(exc).__name__}: {exc})")
+
+
+def data_layer_base():
+    """The base class of Keras's preprocessing layers (``DataLayer`` / ``TFDataLayer``)."""
+    try:
+        from keras.src.layers.preprocessing.data_layer import DataLayer
+        return DataLayer
+    except ImportError:
+        pass
+    try:  # Keras 3.14 names it TFDataLayer
+        from keras.src.layers.preprocessing.tf_data_layer import TFDataLayer
+        return TFDataLayer
+    except ImportError as e:
+        raise _missing("the preprocessing DataLayer base class",
+                       "keras.src.layers.preprocessing.data_layer.DataLayer", e) from e
+
+
+def safe_mode_scope(safe):
+    """Keras's ``SafeModeScope(safe)`` context manager."""
+    try:
+        from keras.src.saving.serialization_lib import SafeModeScope
+    except ImportError as e:
+        raise _missing("SafeModeScope", "keras.src.saving.serialization_lib", e) from e
+    return SafeModeScope(safe)
+
+
+def non_modeling_apis():
+    """The API names Keras's safe-mode deserializer refuses (a frozenset; empty if moved)."""
+    try:
+        from keras.src.saving.serialization_lib import NON_MODELING_APIS
+    except ImportError:  # only a hardening list: kerasdl's own deny list still applies
+        return frozenset()
+    return frozenset(NON_MODELING_APIS)
+
+
+def reset_global_seed(seed):
+    """Set Keras's global seed without importing TensorFlow; False if the internals moved."""
+    try:
+        from keras.src.backend.common import global_state
+        from keras.src.random import seed_generator
+    except ImportError:
+        return False
+    global_state.set_global_attribute("global_random_seed", seed)
+    global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    return True
