@@ -34,7 +34,7 @@ __all__ = [
 _SUBMODULES = {"augment", "callbacks", "data", "errors", "layers", "models", "reports",
                "saving", "training"}
 _FUNCTIONS = {
-    "train": "kerasdl.training",
+    "train": "kerasdl.workflow",
     "evaluate": "kerasdl.training",
     "find_lr": "kerasdl.training",
     "load_model": "kerasdl.saving",

@@ -9,7 +9,9 @@ Wrong types raise ``TypeError``; wrong values raise ``ValueError``. Never ``asse
 """
 
 import difflib
+import math
 import numbers
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,6 +32,10 @@ __all__ = [
     "check_same_length",
     "check_labels",
     "describe",
+    "Rule",
+    "PARAMETERS",
+    "check_param",
+    "invalid_values",
 ]
 
 
@@ -302,3 +308,100 @@ def check_labels(name, y, *, task, num_classes=None):
         raise ValueError(f"`{name}` holds label {flat.max():g} but labels must be in "
                          f"[0, {upper}) for {upper} classes.")
     return "sparse"
+
+
+# ------------------------------------------------------------------ one rule per parameter
+@dataclass(frozen=True)
+class Rule:
+    """The bounds of a shared parameter, stated once (like scikit-learn's ``Interval``).
+
+    ``kind`` is ``"int"`` (bools refused), ``"real"`` (finite numbers) or ``"name"`` (a
+    non-empty string); ``low``/``high`` are bounds (None: unbounded) and ``closed`` says which
+    ends are included: ``"both"``, ``"left"``, ``"right"`` or ``"neither"``.
+    """
+
+    kind: str
+    low: float = None
+    high: float = None
+    closed: str = "both"
+
+    @property
+    def low_inclusive(self):
+        return self.closed in ("both", "left")
+
+    @property
+    def high_inclusive(self):
+        return self.closed in ("both", "right")
+
+
+# Every parameter that several public functions share is bounded here, once; the functions
+# check it with ``check_param(name, value)`` and tests/test_validation.py generates the
+# invalid values of each rule (``invalid_values``) and feeds them to every entry point.
+PARAMETERS = {
+    "seed": Rule("int", low=0),
+    "batch_size": Rule("int", low=1),
+    "epochs": Rule("int", low=1),
+    "steps": Rule("int", low=1),
+    "steps_per_execution": Rule("int", low=1),
+    "keep_checkpoints": Rule("int", low=1),
+    "verbose": Rule("int", low=0, high=2),
+    "validation_split": Rule("real", low=0.0, high=1.0, closed="neither"),
+    "val": Rule("real", low=0.0, high=1.0, closed="left"),
+    "test": Rule("real", low=0.0, high=1.0, closed="left"),
+    "dropout": Rule("real", low=0.0, high=1.0, closed="left"),
+    "learning_rate": Rule("real", low=0.0, closed="neither"),
+    "name": Rule("name"),
+}
+
+
+def check_param(name, value, *, arg=None, allow_none=False):
+    """Check ``value`` against the rule of parameter ``name`` in :data:`PARAMETERS`.
+
+    Args:
+        name: the parameter whose rule applies (a key of ``PARAMETERS``).
+        value: what the caller passed.
+        arg: the argument name shown in the message when it differs from ``name`` (e.g.
+            ``check_param("learning_rate", 0.0, arg="start_lr")``). Defaults to None.
+        allow_none: also accept None. Defaults to False.
+
+    Returns:
+        The value, as int / float / str.
+    """
+    rule = PARAMETERS[name]
+    arg = name if arg is None else arg
+    if rule.kind == "int":
+        if rule.low == 1 and rule.high is None:
+            return check_positive_int(arg, value, allow_none=allow_none)
+        return check_int(arg, value, min_value=rule.low, max_value=rule.high,
+                         allow_none=allow_none)
+    if rule.kind == "real":
+        return check_number(arg, value, min_value=rule.low, max_value=rule.high,
+                            min_inclusive=rule.low_inclusive, max_inclusive=rule.high_inclusive,
+                            allow_none=allow_none)
+    if value is None and allow_none:
+        return None
+    check_type(arg, value, str)
+    if not value.strip():
+        raise ValueError(f"`{arg}` must be a non-empty name; received {value!r}.")
+    return value
+
+
+def invalid_values(name):
+    """Values that break the rule of ``name``, each as ``(value, error type)`` (for tests)."""
+    rule = PARAMETERS[name]
+    if rule.kind == "name":
+        return [(3, TypeError), (None, TypeError), ("", ValueError), ("  ", ValueError)]
+    out = [("1", TypeError), (True, TypeError), ([1], TypeError)]
+    if rule.kind == "int":
+        out.append((1.5, TypeError))
+        if rule.low is not None:
+            out.append((int(rule.low) - 1, ValueError))
+        if rule.high is not None:
+            out.append((int(rule.high) + 1, ValueError))
+        return out
+    out += [(math.nan, ValueError), (math.inf, ValueError)]
+    if rule.low is not None:
+        out.append((rule.low if not rule.low_inclusive else rule.low - 0.5, ValueError))
+    if rule.high is not None:
+        out.append((rule.high if not rule.high_inclusive else rule.high + 0.5, ValueError))
+    return out

@@ -13,6 +13,7 @@ __all__ = [
     "NonFiniteLossError",
     "SecurityError",
     "CheckpointError",
+    "RunFolderInUseError",
 ]
 
 
@@ -42,3 +43,7 @@ class SecurityError(KerasdlError, ValueError):
 
 class CheckpointError(KerasdlError, ValueError):
     """A checkpoint is missing, damaged, or belongs to a different model."""
+
+
+class RunFolderInUseError(KerasdlError, RuntimeError):
+    """Another process is writing the run folder (it holds ``RUN_DIR/.kerasdl.lock``)."""

@@ -318,6 +318,7 @@ class Checkpoint(keras.callbacks.Callback):
         self.throughput = None  # a ThroughputLogger whose figures are saved too
         self.saved = []
         self._resume_at = None  # (epoch, batch, metric arrays) to apply at that epoch's start
+        self._resumed_states = None  # (callback states, arrays) of the resumed checkpoint
         self._epoch = 0
         self._batch_offset = 0
         self._batches_done = 0
@@ -334,6 +335,19 @@ class Checkpoint(keras.callbacks.Callback):
                                                                       0))]
         self._resume_at = (meta["epoch"], meta["batch"], metric_arrays)
         self._last_saved_step = meta.get("global_step")
+        self._resumed_states = (meta.get("callbacks", {}), arrays)
+
+    def restore_callback_states(self):
+        """Give each stateful callback the state the resumed checkpoint saved for it.
+
+        Call it once the callbacks' ``on_train_begin`` has run (which resets them).
+        """
+        if self._resumed_states is None:
+            return
+        states, arrays = self._resumed_states
+        for name, cb in self.stateful_callbacks.items():
+            if name in states:
+                cb.set_state(states[name], callback_arrays(arrays, name))
 
     # -------------------------------------------------------------- keras hooks
     def on_train_begin(self, logs=None):

@@ -3,6 +3,10 @@
     import kerasdl
     result = kerasdl.train(model, data, optimizer="momentum", epochs=20,
                            early_stopping=True, run_dir="runs/mlp")
+
+``train`` runs the phases of this package and then writes the run folder; it is defined in
+``kerasdl.workflow``, above both training and reports, and named here too (loaded on first
+use) so ``kerasdl.training.train is kerasdl.train``.
 """
 
 from kerasdl.training._evaluate import evaluate
@@ -11,7 +15,6 @@ from kerasdl.training._optimizers import describe_optimizers, get_optimizer, lis
 from kerasdl.training._result import RunResult
 from kerasdl.training._schedules import (ExponentialDecay, OneCycle, StepDecay,
                                          WarmupCosineDecay, get_schedule, list_schedules)
-from kerasdl.training._train import train
 
 __all__ = [
     "ExponentialDecay",
@@ -29,3 +32,16 @@ __all__ = [
     "list_schedules",
     "train",
 ]
+
+
+def __getattr__(name):
+    if name == "train":  # the composed run (training + run folder) lives above this package
+        from kerasdl.workflow import train
+
+        globals()[name] = train
+        return train
+    raise AttributeError(f"module 'kerasdl.training' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -15,7 +15,7 @@ import numpy as np
 from kerasdl._validation import (check_array, check_finite, check_labels, check_same_length,
                                  describe)
 
-__all__ = ["Parts", "EpochBatches", "prepare_data", "model_output_units"]
+__all__ = ["Parts", "EpochBatches", "prepare_data", "model_output_units", "all_layers"]
 
 _FINITE_CHUNK = 65536
 
@@ -209,9 +209,18 @@ def model_output_units(model):
     return None
 
 
+def all_layers(model):
+    """Every layer of ``model``, depth first, with the layers of nested models in place."""
+    out = []
+    for layer in getattr(model, "layers", ()):
+        out.append(layer)
+        if isinstance(layer, keras.Model):
+            out.extend(all_layers(layer))
+    return out
+
+
 def _output_activation(model):
-    layers = [layer for layer in model._flatten_layers(include_self=False, recursive=True)
-              if hasattr(layer, "activation")]
+    layers = [layer for layer in all_layers(model) if hasattr(layer, "activation")]
     if not layers:
         return None
     act = getattr(layers[-1].activation, "__name__", None)
@@ -248,8 +257,7 @@ def prepare_data(model, data, *, validation_split=None, seed=0):
     Accepts a ``kerasdl.data.Dataset``, ``(x, y)``, ``(x_train, y_train, x_test, y_test)``,
     a ``kerasdl.data.MemmapSource`` (read chunk by chunk) or a ``keras.utils.PyDataset``.
     """
-    from kerasdl.data._dataset import Dataset
-    from kerasdl.data._sources import MemmapSource
+    from kerasdl.data import Dataset, MemmapSource
 
     parts = Parts()
     if isinstance(data, Dataset):
@@ -308,8 +316,7 @@ def prepare_data(model, data, *, validation_split=None, seed=0):
 def _rescales_inputs(model):
     """True when the model scales its own inputs (a Rescaling or Normalization layer)."""
     scalers = (keras.layers.Rescaling, keras.layers.Normalization)
-    return any(isinstance(layer, scalers)
-               for layer in model._flatten_layers(include_self=False, recursive=True))
+    return any(isinstance(layer, scalers) for layer in all_layers(model))
 
 
 def _check_scaled(model, name, x):

@@ -6,11 +6,11 @@ from kerasdl._tasks import default_loss, default_metrics
 from kerasdl._validation import check_positive_int, describe
 from kerasdl.training._data import Parts, check_fits_model
 
-__all__ = ["evaluate"]
+__all__ = ["evaluate", "evaluate_run"]
 
 
 def _split_eval_data(model, data):
-    from kerasdl.data._dataset import Dataset
+    from kerasdl.data import Dataset
     from kerasdl.training._data import _check_xy, infer_task
 
     if isinstance(data, Dataset):
@@ -106,3 +106,21 @@ def evaluate(model, data, *, batch_size=256, task=None, class_names=None, verbos
     return out
 
 
+
+
+def evaluate_run(model, parts, batch_size):
+    """Phase 8 of a run: evaluate on the test part, else the validation part.
+
+    Returns:
+        ``(evaluation, metrics)``: :func:`evaluate`'s dict with ``"part"`` added (None when
+        the data has neither part) and its float entries (the run's ``metrics``).
+    """
+    eval_part = parts.eval_part()
+    if eval_part is None:
+        return None, {}
+    name, x_eval, y_eval = eval_part
+    evaluation = evaluate(model, (x_eval, y_eval), task=parts.task,
+                          class_names=getattr(parts.dataset, "class_names", None),
+                          batch_size=max(batch_size or 32, 256))
+    evaluation["part"] = name
+    return evaluation, {k: v for k, v in evaluation.items() if isinstance(v, float)}
