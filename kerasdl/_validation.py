@@ -315,9 +315,9 @@ def check_labels(name, y, *, task, num_classes=None):
 class Rule:
     """The bounds of a shared parameter, stated once (like scikit-learn's ``Interval``).
 
-    ``kind`` is ``"int"`` (bools refused), ``"real"`` (finite numbers) or ``"name"`` (a
-    non-empty string); ``low``/``high`` are bounds (None: unbounded) and ``closed`` says which
-    ends are included: ``"both"``, ``"left"``, ``"right"`` or ``"neither"``.
+    ``kind`` is ``"int"`` (bools refused) or ``"real"`` (finite numbers); ``low``/``high``
+    are bounds (None: unbounded) and ``closed`` says which ends are included: ``"both"``,
+    ``"left"``, ``"right"`` or ``"neither"``.
     """
 
     kind: str
@@ -341,7 +341,6 @@ PARAMETERS = {
     "seed": Rule("int", low=0),
     "batch_size": Rule("int", low=1),
     "epochs": Rule("int", low=1),
-    "steps": Rule("int", low=1),
     "steps_per_execution": Rule("int", low=1),
     "keep_checkpoints": Rule("int", low=1),
     "verbose": Rule("int", low=0, high=2),
@@ -350,7 +349,6 @@ PARAMETERS = {
     "test": Rule("real", low=0.0, high=1.0, closed="left"),
     "dropout": Rule("real", low=0.0, high=1.0, closed="left"),
     "learning_rate": Rule("real", low=0.0, closed="neither"),
-    "name": Rule("name"),
 }
 
 
@@ -365,7 +363,7 @@ def check_param(name, value, *, arg=None, allow_none=False):
         allow_none: also accept None. Defaults to False.
 
     Returns:
-        The value, as int / float / str.
+        The value, as int or float (or None).
     """
     rule = PARAMETERS[name]
     arg = name if arg is None else arg
@@ -374,23 +372,14 @@ def check_param(name, value, *, arg=None, allow_none=False):
             return check_positive_int(arg, value, allow_none=allow_none)
         return check_int(arg, value, min_value=rule.low, max_value=rule.high,
                          allow_none=allow_none)
-    if rule.kind == "real":
-        return check_number(arg, value, min_value=rule.low, max_value=rule.high,
-                            min_inclusive=rule.low_inclusive, max_inclusive=rule.high_inclusive,
-                            allow_none=allow_none)
-    if value is None and allow_none:
-        return None
-    check_type(arg, value, str)
-    if not value.strip():
-        raise ValueError(f"`{arg}` must be a non-empty name; received {value!r}.")
-    return value
+    return check_number(arg, value, min_value=rule.low, max_value=rule.high,
+                        min_inclusive=rule.low_inclusive, max_inclusive=rule.high_inclusive,
+                        allow_none=allow_none)
 
 
 def invalid_values(name):
     """Values that break the rule of ``name``, each as ``(value, error type)`` (for tests)."""
     rule = PARAMETERS[name]
-    if rule.kind == "name":
-        return [(3, TypeError), (None, TypeError), ("", ValueError), ("  ", ValueError)]
     out = [("1", TypeError), (True, TypeError), ([1], TypeError)]
     if rule.kind == "int":
         out.append((1.5, TypeError))

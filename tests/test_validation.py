@@ -102,3 +102,157 @@ def test_unknown_name_error_can_name_the_argument():
                                argument="kernel_initializer")
     assert str(err) == ("Unknown `kernel_initializer` 'he_norml'. Did you mean 'he_normal'? "
                         "Valid initializers: he_normal, zeros.")
+
+
+# ---------------------------------------------------------------- one rule per parameter
+# Each public entry point, and the table parameters it takes (argument name -> rule name; a
+# rule name ending in "?" where the argument also accepts None).
+# Invalid values are generated from the rule (``v.invalid_values``); every entry point must
+# refuse each with the rule's own message, at its boundary.
+def _xy(n=20, features=2):
+    x = np.random.default_rng(0).normal(size=(n, features)).astype("float32")
+    return x, (np.arange(n) % 2).astype("int64")
+
+
+def _tiny_model():
+    import keras
+
+    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+
+
+def _train(**kw):
+    import kerasdl
+
+    kw.setdefault("verbose", 0)
+    return kerasdl.train(_tiny_model(), _xy(), plots=False, **kw)
+
+
+def _find_lr(**kw):
+    import kerasdl
+
+    return kerasdl.find_lr(_tiny_model(), _xy(), steps=3, **kw)
+
+
+def _evaluate(**kw):
+    import kerasdl
+
+    return kerasdl.evaluate(_tiny_model(), _xy(), **kw)
+
+
+def _load(**kw):
+    import kerasdl
+
+    return kerasdl.data.load("xor", **kw)
+
+
+def _split(**kw):
+    import kerasdl
+
+    return kerasdl.data.split(*_xy(), **kw)
+
+
+def _from_arrays(**kw):
+    import kerasdl
+
+    return kerasdl.data.from_arrays(*_xy(), **kw)
+
+
+def _chunks(**kw):
+    import kerasdl
+
+    return list(kerasdl.data.chunks(*_xy(), 5, **kw))
+
+
+def _array_sequence(**kw):
+    import kerasdl
+
+    return kerasdl.data.ArraySequence(*_xy(), **kw)
+
+
+def _create_mlp(**kw):
+    import kerasdl
+
+    return kerasdl.models.create("mlp", input_shape=2, hidden=(3,), task="binary", **kw)
+
+
+def _pipeline(**kw):
+    import kerasdl
+
+    return kerasdl.augment.pipeline(rotation=0.1, **kw)
+
+
+def _random_affine(**kw):
+    import kerasdl
+
+    return kerasdl.augment.RandomAffine(rotation=0.1, **kw)
+
+
+def _throughput_logger(**kw):
+    import kerasdl
+
+    return kerasdl.callbacks.ThroughputLogger(**kw)
+
+
+ENTRY_POINTS = {
+    "train": (_train, {"seed": "seed", "batch_size": "batch_size?", "epochs": "epochs",
+                       "validation_split": "validation_split?",
+                       "learning_rate": "learning_rate?",
+                       "steps_per_execution": "steps_per_execution",
+                       "keep_checkpoints": "keep_checkpoints", "verbose": "verbose"}),
+    "find_lr": (_find_lr, {"seed": "seed", "batch_size": "batch_size",
+                           "start_lr": "learning_rate"}),
+    "evaluate": (_evaluate, {"batch_size": "batch_size"}),
+    "data.load": (_load, {"seed": "seed"}),
+    "data.split": (_split, {"seed": "seed", "val": "val", "test": "test"}),
+    "data.from_arrays": (_from_arrays, {"seed": "seed"}),
+    "data.chunks": (_chunks, {"seed": "seed"}),
+    "data.ArraySequence": (_array_sequence, {"seed": "seed", "batch_size": "batch_size"}),
+    "models.create": (_create_mlp, {"seed": "seed?", "dropout": "dropout",
+                                    "learning_rate": "learning_rate?"}),
+    "augment.pipeline": (_pipeline, {"seed": "seed?"}),
+    "augment.RandomAffine": (_random_affine, {"seed": "seed?"}),
+    "callbacks.ThroughputLogger": (_throughput_logger, {"batch_size": "batch_size?"}),
+}
+
+
+def _cases():
+    for entry, (_, params) in sorted(ENTRY_POINTS.items()):
+        for arg, rule in sorted(params.items()):
+            for value, error in v.invalid_values(rule.rstrip("?")):
+                yield pytest.param(entry, arg, rule, value, error,
+                                   id=f"{entry}-{arg}={value!r}")
+
+
+def test_every_rule_has_invalid_values_and_is_used_by_an_entry_point():
+    used = {rule.rstrip("?") for _, params in ENTRY_POINTS.values() for rule in params.values()}
+    assert used == set(v.PARAMETERS)
+    for name in v.PARAMETERS:
+        assert len(v.invalid_values(name)) >= 4
+
+
+@pytest.mark.parametrize("entry, arg, rule, value, error", list(_cases()))
+def test_entry_points_refuse_invalid_values_with_the_rules_message(entry, arg, rule, value,
+                                                                   error):
+    with pytest.raises(error) as expected:
+        v.check_param(rule.rstrip("?"), value, arg=arg, allow_none=rule.endswith("?"))
+    call, _ = ENTRY_POINTS[entry]
+    with pytest.raises(error) as excinfo:
+        call(**{arg: value})
+    assert str(excinfo.value) == str(expected.value)
+
+
+def test_check_param_messages_keep_the_house_style():
+    with pytest.raises(ValueError, match=r"^`seed` must be >= 0; received -1\.$"):
+        v.check_param("seed", -1)
+    with pytest.raises(TypeError, match=r"^`seed` must be an integer; received '0' of type "
+                                        r"str\.$"):
+        v.check_param("seed", "0")
+    with pytest.raises(ValueError, match=r"^`batch_size` must be a positive integer \(>= 1\); "
+                                         r"received 0\.$"):
+        v.check_param("batch_size", 0)
+    with pytest.raises(ValueError, match=r"^`start_lr` must be in \(0, inf\); received 0\.$"):
+        v.check_param("learning_rate", 0.0, arg="start_lr")
+    with pytest.raises(ValueError, match=r"^`val` must be in \[0, 1\); received 1\.$"):
+        v.check_param("val", 1.0)
+    assert v.check_param("seed", None, allow_none=True) is None
+    assert v.check_param("dropout", 0.0) == 0.0 and v.check_param("epochs", np.int64(3)) == 3

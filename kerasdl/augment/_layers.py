@@ -73,7 +73,7 @@ def _check_data_format(data_format):
 
 
 def _check_seed(seed):
-    return V.check_int("seed", seed, min_value=0, allow_none=True)
+    return V.check_param("seed", seed, allow_none=True)
 
 
 def _flip_mode(flip):

@@ -153,7 +153,7 @@ def pipeline(preset=None, *, rotation=None, shift=None, zoom=None, shear=None, f
                  noise=noise, erasing=erasing, fill_mode=fill_mode,
                  interpolation=interpolation, value_range=value_range)
     spec.update({k: v for k, v in given.items() if v is not None})
-    seed = V.check_int("seed", seed, min_value=0, allow_none=True)
+    seed = V.check_param("seed", seed, allow_none=True)
 
     rotation = V.check_number("rotation", spec.get("rotation", 0.0), min_value=0.0,
                               max_value=180.0)

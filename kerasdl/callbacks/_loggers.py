@@ -11,7 +11,7 @@ import keras
 
 from kerasdl._backend import is_installed
 from kerasdl._io import atomic_write_text
-from kerasdl._validation import check_positive_int
+from kerasdl._validation import check_param, check_positive_int
 
 __all__ = ["ThroughputLogger", "HistoryLogger", "TensorBoard"]
 
@@ -57,7 +57,7 @@ class ThroughputLogger(keras.callbacks.Callback):
             raise ValueError("ThroughputLogger needs `samples_per_epoch` or `batch_size`.")
         self.samples_per_epoch = check_positive_int("samples_per_epoch", samples_per_epoch,
                                                     allow_none=True)
-        self.batch_size = check_positive_int("batch_size", batch_size, allow_none=True)
+        self.batch_size = check_param("batch_size", batch_size, allow_none=True)
         self.verbose = verbose
         self.epoch_s, self.train_s, self.samples_per_s = [], [], []
         self._t0 = self._t_train = None

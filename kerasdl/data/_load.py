@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kerasdl._validation import (check_bool, check_choice, check_int, check_number, check_type,
+from kerasdl._validation import (check_bool, check_choice, check_number, check_param, check_type,
                                  normalize_name, unknown_name_error)
 from kerasdl.data import _embedded, _generated, _remote
 from kerasdl.data._prepare import build_dataset
@@ -185,7 +185,7 @@ def load(name, *, data_dir=None, seed=0, val=None, test=None, one_hot=False, fla
     spec = _spec(name)
     source = check_choice("source", source, ("auto", "local", "download", "tfds"))
     verify = check_bool("verify", verify)
-    seed = check_int("seed", seed, min_value=0)
+    seed = check_param("seed", seed)
     if data_dir is not None:
         check_type("data_dir", data_dir, (str, os.PathLike))
     unknown = sorted(set(dataset_options) - set(spec.options))

@@ -8,8 +8,8 @@ import numpy as np
 
 from kerasdl._tasks import check_task
 from kerasdl._validation import (check_array, check_bool, check_choice, check_finite, check_int,
-                                 check_labels, check_number, check_same_length, check_type,
-                                 describe)
+                                 check_labels, check_number, check_param, check_same_length,
+                                 check_type, describe)
 from kerasdl.data._dataset import Dataset
 from kerasdl.data._split import split_indices
 
@@ -112,47 +112,46 @@ def _layout(x, flatten, channels, name):
     return x
 
 
-def build_dataset(*, x_train, y_train, x_test=None, y_test=None, task, num_classes=None,
-                  class_names=None, val=None, test=None, seed=0, stratify=True,
-                  standardize=False, scale=None, one_hot=False, flatten=False, channels=None,
-                  name="custom", description="", info=None):
-    """Validate arrays, split them, scale them and build the Dataset (shared by all loaders).
+def _check_xy(part, x, y, task, num_classes):
+    x = check_array(f"x_{part}", x, dtype_kind="biuf")
+    y = check_array(f"y_{part}", y)
+    check_same_length(f"x_{part}", x, f"y_{part}", y)
+    check_finite(f"x_{part}", x)
+    check_labels(f"y_{part}", y, task=task, num_classes=num_classes)
+    return x, y
 
-    ``scale`` divides the inputs by a number (e.g. 255 for 8-bit images). When ``x_test`` is
-    given, the test part is kept and ``val`` is a fraction of the training part; otherwise
-    ``val`` and ``test`` are fractions of the whole set (see :func:`split`).
-    """
-    info = dict(info or {})
-    task, num_classes = check_task(task, num_classes)
-    x_train = check_array("x_train", x_train, dtype_kind="biuf")
-    y_train = check_array("y_train", y_train)
-    check_same_length("x_train", x_train, "y_train", y_train)
-    check_finite("x_train", x_train)
-    check_labels("y_train", y_train, task=task, num_classes=num_classes)
+
+def _check_test_part(x_train, x_test, y_test, task, num_classes, test, name):
     if (x_test is None) != (y_test is None):
         raise ValueError("`x_test` and `y_test` must be given together; received only "
                          f"{'x_test' if y_test is None else 'y_test'}.")
-    if x_test is not None:
-        x_test = check_array("x_test", x_test, dtype_kind="biuf")
-        y_test = check_array("y_test", y_test)
-        check_same_length("x_test", x_test, "y_test", y_test)
-        check_finite("x_test", x_test)
-        check_labels("y_test", y_test, task=task, num_classes=num_classes)
-        if x_test.shape[1:] != x_train.shape[1:]:
-            raise ValueError(f"`x_test` samples have shape {x_test.shape[1:]} but `x_train` "
-                             f"samples have shape {x_train.shape[1:]}.")
-        if test not in (None, 0, 0.0):
-            raise ValueError(
-                f"`test`={test!r} cannot be used: dataset {name!r} ships its own test set "
-                f"({len(x_test)} samples), which is kept. Pass val= to carve a validation "
-                f"part from the training part.")
-    if class_names is not None:
-        class_names = [str(c) for c in check_type("class_names", class_names, (list, tuple))]
-        expected = num_classes if task != "regression" else None
-        if expected is not None and len(class_names) != expected:
-            raise ValueError(f"`class_names` has {len(class_names)} names but the task has "
-                             f"{expected} classes.")
-    stratify = check_bool("stratify", stratify)
+    if x_test is None:
+        return None, None
+    x_test, y_test = _check_xy("test", x_test, y_test, task, num_classes)
+    if x_test.shape[1:] != x_train.shape[1:]:
+        raise ValueError(f"`x_test` samples have shape {x_test.shape[1:]} but `x_train` "
+                         f"samples have shape {x_train.shape[1:]}.")
+    if test not in (None, 0, 0.0):
+        raise ValueError(
+            f"`test`={test!r} cannot be used: dataset {name!r} ships its own test set "
+            f"({len(x_test)} samples), which is kept. Pass val= to carve a validation "
+            f"part from the training part.")
+    return x_test, y_test
+
+
+def _check_class_names(class_names, task, num_classes):
+    if class_names is None:
+        return None
+    class_names = [str(c) for c in check_type("class_names", class_names, (list, tuple))]
+    expected = num_classes if task != "regression" else None
+    if expected is not None and len(class_names) != expected:
+        raise ValueError(f"`class_names` has {len(class_names)} names but the task has "
+                         f"{expected} classes.")
+    return class_names
+
+
+def _check_layout_options(flatten, channels, one_hot, standardize, task, name):
+    """``(flatten, channels, one_hot, standardize)`` checked against each other and the task."""
     one_hot = check_bool("one_hot", one_hot)
     flatten = check_bool("flatten", flatten)
     if channels is not None:
@@ -165,18 +164,16 @@ def build_dataset(*, x_train, y_train, x_test=None, y_test=None, task, num_class
                          f"{task!r}" + (" (labels 0/1 for one sigmoid unit)." if task ==
                                         "binary" else " (continuous targets)."))
     if isinstance(standardize, str):
-        standardize = check_choice("standardize", standardize, ("auto",))
+        check_choice("standardize", standardize, ("auto",))
         standardize = False
-    standardize = check_bool("standardize", standardize)
-    seed = check_int("seed", seed, min_value=0)
-    scale = check_number("scale", scale, min_value=0.0, min_inclusive=False, allow_none=True)
+    return flatten, channels, one_hot, check_bool("standardize", standardize)
 
-    _check_layout(x_train, flatten, channels, name)
 
-    # Split (a shipped test part is kept; val then comes out of the training part).
+def _split_parts(x_train, y_train, x_test, y_test, *, val, test, stratify, seed):
+    """The parts by name; a shipped test part is kept (val then comes out of training)."""
     if x_test is None and not (val or test):
-        parts = {"train": (x_train, y_train)}  # nothing to split: keep the original order
-    elif x_test is None:
+        return {"train": (x_train, y_train)}  # nothing to split: keep the original order
+    if x_test is None:
         tr, va, te = split_indices(len(x_train), y_train, val=val or 0.0, test=test or 0.0,
                                    stratify=stratify, seed=seed)
         parts = {"train": (x_train[tr], y_train[tr])}
@@ -184,18 +181,19 @@ def build_dataset(*, x_train, y_train, x_test=None, y_test=None, task, num_class
             parts["val"] = (x_train[va], y_train[va])
         if len(te):
             parts["test"] = (x_train[te], y_train[te])
+        return parts
+    tr, va, _ = split_indices(len(x_train), y_train, val=val or 0.0, test=0.0,
+                              stratify=stratify, seed=seed)
+    if len(va):
+        parts = {"train": (x_train[tr], y_train[tr]), "val": (x_train[va], y_train[va])}
     else:
-        tr, va, _ = split_indices(len(x_train), y_train, val=val or 0.0, test=0.0,
-                                  stratify=stratify, seed=seed)
-        if len(va):
-            parts = {"train": (x_train[tr], y_train[tr]), "val": (x_train[va], y_train[va])}
-        else:
-            parts = {"train": (x_train, y_train)}
-        parts["test"] = (x_test, y_test)
-    info["split"] = {"val": float(val or 0.0), "test": float(test or 0.0), "seed": seed,
-                     "stratify": stratify, "own_test": x_test is not None}
+        parts = {"train": (x_train, y_train)}
+    parts["test"] = (x_test, y_test)
+    return parts
 
-    # Inputs: float32, scaled, standardized on train only, laid out.
+
+def _prepare_inputs(parts, *, scale, standardize, flatten, channels, name, info):
+    """Inputs: float32, scaled, standardized on train only, laid out (in place)."""
     for key, (x, y) in parts.items():
         x = np.asarray(x, dtype=np.float32)
         if scale is not None:
@@ -208,7 +206,9 @@ def build_dataset(*, x_train, y_train, x_test=None, y_test=None, task, num_class
     for key, (x, y) in parts.items():
         parts[key] = (_layout(x, flatten, channels, name), y)
 
-    # Targets: int labels (sparse) or one-hot; float32 for regression.
+
+def _prepare_targets(parts, *, task, one_hot, num_classes):
+    """Targets: int labels (sparse) or one-hot; float32 for regression (in place)."""
     for key, (x, y) in parts.items():
         if task == "regression":
             y = np.asarray(y, dtype=np.float32)
@@ -224,10 +224,41 @@ def build_dataset(*, x_train, y_train, x_test=None, y_test=None, task, num_class
                 y = y.astype(np.float32)  # already one-hot
         parts[key] = (x, y)
 
+
+def build_dataset(*, x_train, y_train, x_test=None, y_test=None, task, num_classes=None,
+                  class_names=None, val=None, test=None, seed=0, stratify=True,
+                  standardize=False, scale=None, one_hot=False, flatten=False, channels=None,
+                  name="custom", description="", info=None):
+    """Validate arrays, split them, scale them and build the Dataset (shared by all loaders).
+
+    ``scale`` divides the inputs by a number (e.g. 255 for 8-bit images). When ``x_test`` is
+    given, the test part is kept and ``val`` is a fraction of the training part; otherwise
+    ``val`` and ``test`` are fractions of the whole set (see :func:`split`).
+    """
+    info = dict(info or {})
+    task, num_classes = check_task(task, num_classes)
+    x_train, y_train = _check_xy("train", x_train, y_train, task, num_classes)
+    x_test, y_test = _check_test_part(x_train, x_test, y_test, task, num_classes, test, name)
+    class_names = _check_class_names(class_names, task, num_classes)
+    stratify = check_bool("stratify", stratify)
+    flatten, channels, one_hot, standardize = _check_layout_options(
+        flatten, channels, one_hot, standardize, task, name)
+    seed = check_param("seed", seed)
+    scale = check_number("scale", scale, min_value=0.0, min_inclusive=False, allow_none=True)
+    _check_layout(x_train, flatten, channels, name)
+
+    parts = _split_parts(x_train, y_train, x_test, y_test, val=val, test=test,
+                         stratify=stratify, seed=seed)
+    info["split"] = {"val": float(val or 0.0), "test": float(test or 0.0), "seed": seed,
+                     "stratify": stratify, "own_test": x_test is not None}
+    _prepare_inputs(parts, scale=scale, standardize=standardize, flatten=flatten,
+                    channels=channels, name=name, info=info)
+    _prepare_targets(parts, task=task, one_hot=one_hot, num_classes=num_classes)
+    none = (None, None)
     return Dataset(
         x_train=parts["train"][0], y_train=parts["train"][1],
-        x_val=parts.get("val", (None, None))[0], y_val=parts.get("val", (None, None))[1],
-        x_test=parts.get("test", (None, None))[0], y_test=parts.get("test", (None, None))[1],
+        x_val=parts.get("val", none)[0], y_val=parts.get("val", none)[1],
+        x_test=parts.get("test", none)[0], y_test=parts.get("test", none)[1],
         task=task, num_classes=num_classes, class_names=class_names, name=name,
         description=description, info=info)
 

@@ -9,7 +9,7 @@ when it is called.
 import keras
 import numpy as np
 
-from kerasdl._validation import (check_array, check_bool, check_choice, check_int,
+from kerasdl._validation import (check_array, check_bool, check_choice, check_int, check_param,
                                  check_positive_int, check_same_length)
 from kerasdl.data._dataset import Dataset
 
@@ -78,9 +78,9 @@ class ArraySequence(keras.utils.PyDataset):
         if sample_weight is not None:
             self.sample_weight = check_array("sample_weight", sample_weight, ndim=1)
             check_same_length("x", self.x, "sample_weight", self.sample_weight)
-        self.batch_size = check_positive_int("batch_size", batch_size)
+        self.batch_size = check_param("batch_size", batch_size)
         self.shuffle = check_bool("shuffle", shuffle)
-        self.seed = check_int("seed", seed, min_value=0)
+        self.seed = check_param("seed", seed)
         self.epoch = 0
         self._order = self._make_order()
 
@@ -150,9 +150,9 @@ def to_tf_dataset(x, y=None, *, batch_size=32, shuffle=True, seed=0, cache=True,
     if y is not None:
         y = check_array("y", y)
         check_same_length("x", x, "y", y)
-    batch_size = check_positive_int("batch_size", batch_size)
+    batch_size = check_param("batch_size", batch_size)
     shuffle = check_bool("shuffle", shuffle)
-    seed = check_int("seed", seed, min_value=0)
+    seed = check_param("seed", seed)
     cache = check_bool("cache", cache)
     prefetch = check_bool("prefetch", prefetch)
     drop_remainder = check_bool("drop_remainder", drop_remainder)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kerasdl._validation import (check_array, check_bool, check_finite, check_int,
+from kerasdl._validation import (check_array, check_bool, check_finite, check_int, check_param,
                                  check_positive_int, check_same_length, check_type)
 from kerasdl.errors import DamagedFileError
 
@@ -59,7 +59,7 @@ def chunks(x, y=None, size=None, *, shuffle=False, seed=0):
             y = check_array("y", y)
         check_same_length("x", x, "y", y)
     shuffle = check_bool("shuffle", shuffle)
-    seed = check_int("seed", seed, min_value=0)
+    seed = check_param("seed", seed)
     n_chunks = -(-len(x) // size)
     for i in _chunk_order(n_chunks, shuffle, seed, 0):
         sl = slice(int(i) * size, (int(i) + 1) * size)
@@ -123,7 +123,7 @@ class MemmapSource:
             check_same_length("x_path", self.x, "y_path", self.y)
         self.chunk_size = check_positive_int("chunk_size", chunk_size)
         self.shuffle = check_bool("shuffle", shuffle)
-        self.seed = check_int("seed", seed, min_value=0)
+        self.seed = check_param("seed", seed)
         self.dtype = np.dtype(dtype)
         self.check_finite = check_bool("check_finite", check_finite)
         self.epoch = 0

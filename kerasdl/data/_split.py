@@ -5,8 +5,7 @@ from collections import deque, namedtuple
 
 import numpy as np
 
-from kerasdl._validation import (check_array, check_bool, check_fraction, check_int,
-                                 check_same_length)
+from kerasdl._validation import check_array, check_bool, check_param, check_same_length
 
 __all__ = ["split", "Split", "split_indices", "part_sizes", "check_fractions"]
 
@@ -18,8 +17,8 @@ Unpacks like a tuple: ``x_train, y_train, x_val, y_val, x_test, y_test = split(x
 
 
 def check_fractions(val, test):
-    val = 0.0 if val is None else check_fraction("val", val, inclusive_low=True)
-    test = 0.0 if test is None else check_fraction("test", test, inclusive_low=True)
+    val = 0.0 if val is None else check_param("val", val)
+    test = 0.0 if test is None else check_param("test", test)
     if val + test >= 1.0:
         raise ValueError(f"`val` + `test` must be < 1 so that a training part remains; "
                          f"received val={val:g} + test={test:g} = {val + test:g}.")
@@ -202,7 +201,7 @@ def split(x, y, *, val=0.0, test=0.3, stratify=True, seed=0):
     y = check_array("y", y)
     check_same_length("x", x, "y", y)
     stratify = check_bool("stratify", stratify)
-    seed = check_int("seed", seed, min_value=0)
+    seed = check_param("seed", seed)
     tr, va, te = split_indices(len(x), y, val=val, test=test, stratify=stratify, seed=seed)
     out = [x[tr], y[tr]]
     for idx in (va, te):

@@ -10,11 +10,10 @@ import numbers
 import keras
 
 from kerasdl import _tasks
-from kerasdl._validation import (check_choice, check_fraction, check_nonnegative, check_number,
-                                 check_int, check_positive_int, describe, normalize_name,
-                                 unknown_name_error)
+from kerasdl._validation import (check_choice, check_nonnegative, check_param, check_positive_int,
+                                 describe, normalize_name, unknown_name_error)
 from kerasdl.layers import Step, step
-from kerasdl.layers import _registry as layer_registry
+from kerasdl.layers import get as get_layer
 
 __all__ = [
     "ACTIVATIONS", "INITIALIZERS", "OPTIMIZERS", "DEFAULT_LEAKY_RELU_SLOPE",
@@ -193,9 +192,7 @@ def make_regularizer(weight_decay=0.0, l1=0.0):
 
 def make_optimizer(optimizer="adam", learning_rate=None):
     """A Keras optimizer from a name (with an optional learning rate) or an Optimizer."""
-    if learning_rate is not None:
-        learning_rate = check_number("learning_rate", learning_rate, min_value=0.0,
-                                     min_inclusive=False)
+    learning_rate = check_param("learning_rate", learning_rate, allow_none=True)
     if isinstance(optimizer, keras.optimizers.Optimizer):
         if learning_rate is not None:
             raise ValueError("`learning_rate` cannot be combined with an optimizer instance; "
@@ -231,7 +228,7 @@ def check_input_shape(input_shape, *, name="input_shape"):
 
 def check_dropout(value, name="dropout"):
     """A dropout rate in [0, 1)."""
-    return check_fraction(name, value, inclusive_low=True, inclusive_high=False)
+    return check_param("dropout", value, arg=name)
 
 
 def parse_label_format(one_hot=None, label_format=None):
@@ -271,7 +268,7 @@ def hidden_layer(spec, index, *, name="hidden"):
             and isinstance(spec[1], dict):
         spec, kwargs = spec
     if isinstance(spec, str):
-        cls = layer_registry.get(spec)
+        cls = get_layer(spec)
         try:
             return cls(**kwargs)
         except TypeError as e:
@@ -368,4 +365,4 @@ def compile_for_task(model, *, task, label_format, from_logits, optimizer, learn
 
 
 def check_seed(seed):
-    return check_int("seed", seed, min_value=0, allow_none=True)
+    return check_param("seed", seed, allow_none=True)

@@ -3,11 +3,12 @@
 import keras
 import numpy as np
 
-from kerasdl._validation import check_array, check_choice, check_finite, check_number
+from kerasdl._validation import (check_array, check_choice, check_finite, check_number,
+                                 check_param)
 from kerasdl.layers import step
 # The loss lives beside the step activation in kerasdl.layers so that importing
 # kerasdl.layers (what kerasdl.load_model does) is enough to load a saved perceptron.
-from kerasdl.layers._losses import PerceptronLoss, perceptron_loss
+from kerasdl.layers.internal import PerceptronLoss, perceptron_loss
 from kerasdl.models._components import check_input_shape, check_seed, make_initializer
 from kerasdl.models._registry import register_model
 
@@ -83,8 +84,7 @@ def perceptron(input_dim=None, *, weights=None, bias=None, learning_rate=1.0,
     if num_classes not in (None, 2):
         raise ValueError(f"`num_classes` must be 2 (or None) for a perceptron; received "
                          f"{num_classes!r}.")
-    learning_rate = check_number("learning_rate", learning_rate, min_value=0.0,
-                                 min_inclusive=False)
+    learning_rate = check_param("learning_rate", learning_rate)
     seed = check_seed(seed)
     init = make_initializer(kernel_initializer, seed=seed)
     w = b = None

@@ -3,7 +3,7 @@
 import numpy as np
 
 from kerasdl._tasks import default_loss, default_metrics
-from kerasdl._validation import check_positive_int, describe
+from kerasdl._validation import check_param, describe
 from kerasdl.training._data import Parts, check_fits_model
 
 __all__ = ["evaluate", "evaluate_run"]
@@ -66,7 +66,7 @@ def evaluate(model, data, *, batch_size=256, task=None, class_names=None, verbos
     >>> out["confusion_matrix"]
     [[2, 0], [2, 0]]
     """
-    batch_size = check_positive_int("batch_size", batch_size)
+    batch_size = check_param("batch_size", batch_size)
     x, y, data_task, num_classes, data_names = _split_eval_data(model, data)
     task = task or data_task
     check_fits_model(model, Parts(x_test=x, y_test=y, task=task, num_classes=num_classes))

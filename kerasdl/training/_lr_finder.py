@@ -6,7 +6,10 @@ import keras
 import numpy as np
 
 from kerasdl._tasks import default_loss
-from kerasdl._validation import check_fraction, check_int, check_number, check_positive_int
+from kerasdl._validation import check_fraction, check_int, check_number, check_param
+from kerasdl.training._compile import compile_arguments
+from kerasdl.training._data import check_fits_model, prepare_data
+from kerasdl.training._optimizers import get_optimizer, parse_optimizer_spec
 
 __all__ = ["find_lr", "LRFinderResult"]
 
@@ -85,6 +88,85 @@ def suggest_lr(lrs, smoothed):
     return float(lrs[start + int(np.argmin(grads))])
 
 
+class _ModelState:
+    """Everything find_lr changes in a model -- weights, seed states, compile, optimizer
+    state -- saved so :meth:`restore` puts it back exactly."""
+
+    def __init__(self, model):
+        self.was_compiled = bool(getattr(model, "compiled", False))
+        self.optimizer = getattr(model, "optimizer", None)
+        self.compile_args = compile_arguments(model)
+        self.optimizer_values = ([np.array(v) for v in self.optimizer.variables]
+                                 if self.optimizer is not None and self.optimizer.built
+                                 else None)
+        self.weights = [np.array(w) for w in model.get_weights()]
+        weight_ids = {id(w) for w in model.weights}
+        self.states = [(v, np.array(v)) for v in model.variables if id(v) not in weight_ids]
+
+    def restore(self, model):
+        model.set_weights(self.weights)
+        for v, value in self.states:
+            v.assign(value)
+        if self.was_compiled and self.compile_args is not None:
+            model.compile(**self.compile_args, optimizer=self.optimizer)
+            if self.optimizer_values is not None:
+                for v, value in zip(self.optimizer.variables, self.optimizer_values):
+                    v.assign(value)
+        else:
+            model.compiled = False
+            model.optimizer = self.optimizer
+            model.train_function = None
+
+
+def _sweep_optimizer(optimizer, old_optimizer):
+    if optimizer is not None:
+        spec, options = parse_optimizer_spec(optimizer)
+        return get_optimizer(spec, **options)
+    if isinstance(old_optimizer, keras.optimizers.Optimizer) and not isinstance(
+            old_optimizer, keras.optimizers.LossScaleOptimizer):
+        return type(old_optimizer).from_config(old_optimizer.get_config())
+    return get_optimizer("momentum")
+
+
+def _sweep_loss(loss, compile_args, parts):
+    if loss != "auto":
+        return loss
+    if compile_args and compile_args.get("loss") is not None:
+        return compile_args["loss"]
+    return default_loss(parts.task, parts.label_format)
+
+
+def _sweep(model, parts, lrs, *, batch_size, seed, smoothing, diverge_factor):
+    """One training step per rate in ``lrs`` on seeded mini-batches (the range test)."""
+    n = len(parts.x_train)
+    bs = min(batch_size, n)
+    per_epoch = -(-n // bs)
+    result = LRFinderResult()
+    avg, best, order = 0.0, None, None
+    for i, lr in enumerate(lrs):
+        j = i % per_epoch
+        if j == 0:
+            order = np.random.default_rng([seed, i // per_epoch]).permutation(n)
+        idx = np.sort(order[j * bs:(j + 1) * bs])
+        model.optimizer.learning_rate.assign(float(lr))
+        out = model.train_on_batch(parts.x_train[idx], parts.y_train[idx], return_dict=True)
+        value = float(out["loss"])
+        result.lrs.append(float(lr))
+        result.losses.append(value)
+        if not np.isfinite(value):
+            result.smoothed_losses.append(float("nan"))
+            result.stopped_early = True
+            break
+        avg = smoothing * avg + (1 - smoothing) * value
+        smooth = avg / (1 - smoothing ** (i + 1))
+        result.smoothed_losses.append(float(smooth))
+        best = smooth if best is None else min(best, smooth)
+        if i > 0 and smooth > diverge_factor * best:
+            result.stopped_early = True
+            break
+    return result
+
+
 def find_lr(model, data, *, start_lr=1e-7, end_lr=10.0, steps=100, batch_size=32,
             optimizer=None, loss="auto", smoothing=0.98, diverge_factor=4.0, seed=0):
     """Sweep the learning rate exponentially and record the loss (the LR range test).
@@ -124,94 +206,31 @@ def find_lr(model, data, *, start_lr=1e-7, end_lr=10.0, steps=100, batch_size=32
     >>> len(res.lrs) <= 20
     True
     """
-    from kerasdl.training._data import check_fits_model, prepare_data
-    from kerasdl.training._optimizers import get_optimizer, parse_optimizer_spec
-
-    start_lr = check_number("start_lr", start_lr, min_value=0.0, min_inclusive=False)
-    end_lr = check_number("end_lr", end_lr, min_value=0.0, min_inclusive=False)
+    start_lr = check_param("learning_rate", start_lr, arg="start_lr")
+    end_lr = check_param("learning_rate", end_lr, arg="end_lr")
     if end_lr <= start_lr:
         raise ValueError(f"`end_lr` must be greater than `start_lr` ({start_lr:g}); received "
                          f"{end_lr:g}.")
     steps = check_int("steps", steps, min_value=3)
-    batch_size = check_positive_int("batch_size", batch_size)
+    batch_size = check_param("batch_size", batch_size)
     smoothing = check_fraction("smoothing", smoothing, inclusive_low=True)
     diverge_factor = check_number("diverge_factor", diverge_factor, min_value=1.0,
                                   min_inclusive=False)
-    seed = check_int("seed", seed)
+    seed = check_param("seed", seed)
     parts = prepare_data(model, data)
     if parts.train_sequence is not None:
         raise TypeError("find_lr needs arrays or a kerasdl Dataset, not a PyDataset.")
     check_fits_model(model, parts)
-
-    # everything find_lr changes, to put back afterwards
-    was_compiled = bool(getattr(model, "compiled", False))
-    old_optimizer = getattr(model, "optimizer", None)
-    old_config = getattr(getattr(model, "_compile_config", None), "config", None)
-    old_opt_values = ([np.array(v) for v in old_optimizer.variables]
-                      if old_optimizer is not None and old_optimizer.built else None)
-    weights = [np.array(w) for w in model.get_weights()]
-    weight_ids = {id(w) for w in model.weights}
-    states = [(v, np.array(v)) for v in model.variables if id(v) not in weight_ids]
-
-    if optimizer is None:
-        opt = (type(old_optimizer).from_config(old_optimizer.get_config())
-               if isinstance(old_optimizer, keras.optimizers.Optimizer)
-               and not isinstance(old_optimizer, keras.optimizers.LossScaleOptimizer)
-               else get_optimizer("momentum"))
-    else:
-        spec, options = parse_optimizer_spec(optimizer)
-        opt = get_optimizer(spec, **options)
-    if old_config and old_config.get("loss") is not None and loss == "auto":
-        loss = old_config["loss"]
-    elif loss == "auto":
-        loss = default_loss(parts.task, parts.label_format)
+    saved = _ModelState(model)
+    opt = _sweep_optimizer(optimizer, saved.optimizer)
     opt.learning_rate = start_lr  # a plain variable rate for the sweep
-    model.compile(optimizer=opt, loss=loss)
-
-    n = len(parts.x_train)
-    bs = min(batch_size, n)
-    per_epoch = -(-n // bs)
+    model.compile(optimizer=opt, loss=_sweep_loss(loss, saved.compile_args, parts))
     lrs = start_lr * (end_lr / start_lr) ** (np.arange(steps) / (steps - 1))
-    result = LRFinderResult()
-    avg, best = 0.0, None
     try:
-        order = None
-        for i, lr in enumerate(lrs):
-            j = i % per_epoch
-            if j == 0:
-                order = np.random.default_rng([seed, i // per_epoch]).permutation(n)
-            idx = np.sort(order[j * bs:(j + 1) * bs])
-            model.optimizer.learning_rate.assign(float(lr))
-            out = model.train_on_batch(parts.x_train[idx], parts.y_train[idx],
-                                       return_dict=True)
-            value = float(out["loss"])
-            result.lrs.append(float(lr))
-            result.losses.append(value)
-            if not np.isfinite(value):
-                result.smoothed_losses.append(float("nan"))
-                result.stopped_early = True
-                break
-            avg = smoothing * avg + (1 - smoothing) * value
-            smooth = avg / (1 - smoothing ** (i + 1))
-            result.smoothed_losses.append(float(smooth))
-            best = smooth if best is None else min(best, smooth)
-            if i > 0 and smooth > diverge_factor * best:
-                result.stopped_early = True
-                break
+        result = _sweep(model, parts, lrs, batch_size=batch_size, seed=seed,
+                        smoothing=smoothing, diverge_factor=diverge_factor)
     finally:
-        model.set_weights(weights)
-        for v, value in states:
-            v.assign(value)
-        if was_compiled and old_config is not None:
-            model.compile(**{k: v for k, v in old_config.items() if k != "optimizer"},
-                          optimizer=old_optimizer)
-            if old_opt_values is not None:
-                for v, value in zip(old_optimizer.variables, old_opt_values):
-                    v.assign(value)
-        else:
-            model.compiled = False
-            model.optimizer = old_optimizer
-            model.train_function = None
+        saved.restore(model)
     finite = [k for k, s in enumerate(result.smoothed_losses) if np.isfinite(s)]
     if finite:
         result.suggested_lr = suggest_lr([result.lrs[k] for k in finite],

@@ -8,7 +8,8 @@ Adam and AdamW. Each name maps to a Keras optimizer class plus default settings;
 
 import inspect
 
-from kerasdl._validation import check_type, describe, normalize_name, unknown_name_error
+from kerasdl._validation import (check_param, check_type, describe, normalize_name,
+                                 unknown_name_error)
 
 __all__ = ["get_optimizer", "list_optimizers", "optimizer_batch_size"]
 
@@ -124,10 +125,7 @@ def get_optimizer(optimizer="adam", *, learning_rate=None, **options):
     kwargs.update(options)
     if learning_rate is not None:
         if not isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
-            from kerasdl._validation import check_number
-
-            learning_rate = check_number("learning_rate", learning_rate, min_value=0.0,
-                                         min_inclusive=False)
+            learning_rate = check_param("learning_rate", learning_rate)
         kwargs["learning_rate"] = learning_rate
     elif isinstance(kwargs.get("learning_rate"), (int, float)):
         kwargs["learning_rate"] = float(kwargs["learning_rate"])

@@ -48,8 +48,12 @@ def run_state(run_dir):
     return "empty"
 
 
-def _run_files(run_dir):
-    return [run_dir / name for name in RUN_FILES if (run_dir / name).exists()]
+def _run_files(run_dir, *, empty_folders=True):
+    """The files and folders of ``RUN_FILES`` present in ``run_dir``."""
+    found = [run_dir / name for name in RUN_FILES if (run_dir / name).exists()]
+    if not empty_folders:
+        found = [p for p in found if not (p.is_dir() and not any(p.iterdir()))]
+    return found
 
 
 @dataclass
@@ -168,7 +172,9 @@ def _previous_run(path, checkpoints):
         return f"already holds checkpoints of a run ({existing[-1].name})"
     if (path / "metrics.json").is_file():
         return "already holds a finished run (metrics.json)"
-    files = _run_files(path)
+    # a run killed before its first checkpoint leaves an empty checkpoints/ (or one with a
+    # half-written temporary): no run to keep
+    files = [p for p in _run_files(path, empty_folders=False) if p.name != CHECKPOINT_DIR]
     if files:
         return f"already holds files of a run ({', '.join(sorted(p.name for p in files))})"
     return None

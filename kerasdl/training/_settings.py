@@ -79,6 +79,12 @@ def _check_run_folder(run_dir, resume, overwrite, checkpoint_every):
     return run_dir
 
 
+def _check_learning_rate(learning_rate):
+    if isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+        return learning_rate  # a schedule object as the rate: the optimizer takes it as is
+    return check_param("learning_rate", learning_rate, allow_none=True)
+
+
 def _batch_rule(opt_spec, batch_size):
     rule = optimizer_batch_size(opt_spec) if isinstance(opt_spec, str) else None
     if rule and batch_size is not None:
@@ -144,7 +150,7 @@ class TrainSettings:
         return cls(
             optimizer_spec=opt_spec, optimizer_options=opt_options,
             batch_rule=_batch_rule(opt_spec, batch_size),
-            learning_rate=check_param("learning_rate", learning_rate, allow_none=True),
+            learning_rate=_check_learning_rate(learning_rate),
             schedule=schedule, epochs=epochs, batch_size=batch_size, loss=check_loss(loss),
             metrics=metrics,
             validation_split=check_param("validation_split", validation_split,
