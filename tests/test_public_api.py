@@ -26,9 +26,10 @@ def test_error_classes_subclass_the_builtin_errors_callers_catch():
     e = kerasdl.errors
     assert sorted(e.__all__) == ["CheckpointError", "ChecksumError", "DamagedFileError",
                                  "DatasetNotAvailableError", "KerasdlError",
-                                 "NonFiniteLossError", "SecurityError"]
+                                 "NonFiniteLossError", "RunFolderInUseError", "SecurityError"]
     assert issubclass(e.ChecksumError, ValueError) and issubclass(e.DamagedFileError, ValueError)
     assert issubclass(e.SecurityError, ValueError) and issubclass(e.CheckpointError, ValueError)
     assert issubclass(e.DatasetNotAvailableError, FileNotFoundError)
     assert issubclass(e.NonFiniteLossError, FloatingPointError)
+    assert issubclass(e.RunFolderInUseError, RuntimeError)
     assert all(issubclass(getattr(e, n), e.KerasdlError) for n in e.__all__)
