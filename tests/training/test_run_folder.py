@@ -89,12 +89,25 @@ def _wait_for(path, proc, timeout=180):
         time.sleep(0.1)
 
 
-def test_a_second_process_is_refused_fast_and_named_while_the_first_trains(tmp_path):
-    run_dir, ready, release = tmp_path / "run", tmp_path / "ready", tmp_path / "release"
-    holder = subprocess.Popen(_python(HOLDER, run_dir, ready, release), text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def _start_holder(tmp_path):
+    """A process training into ``tmp_path/run`` that holds on at its first batch until
+    ``tmp_path/release`` exists; returns once it is training."""
+    ready = tmp_path / "ready"
+    holder = subprocess.Popen(_python(HOLDER, tmp_path / "run", ready, tmp_path / "release"),
+                              text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         _wait_for(ready, holder)
+    except BaseException:
+        holder.kill()
+        holder.communicate()
+        raise
+    return holder
+
+
+def test_a_second_process_is_refused_fast_and_named_while_the_first_trains(tmp_path):
+    run_dir, release = tmp_path / "run", tmp_path / "release"
+    holder = _start_holder(tmp_path)
+    try:
         lock = json.loads((run_dir / LOCK_NAME).read_text())
         assert lock["pid"] == holder.pid and lock["host"] and lock["started"]
         second = subprocess.run(_python(SECOND, run_dir), text=True, capture_output=True,
@@ -117,14 +130,10 @@ def test_a_second_process_is_refused_fast_and_named_while_the_first_trains(tmp_p
 
 
 def test_after_kill_9_the_next_run_is_not_blocked(tmp_path):
-    run_dir, ready, release = tmp_path / "run", tmp_path / "ready", tmp_path / "release"
-    holder = subprocess.Popen(_python(HOLDER, run_dir, ready, release), text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        _wait_for(ready, holder)
-    finally:
-        holder.send_signal(signal.SIGKILL)
-        holder.communicate(timeout=60)
+    run_dir = tmp_path / "run"
+    holder = _start_holder(tmp_path)
+    holder.send_signal(signal.SIGKILL)
+    holder.communicate(timeout=60)
     assert (run_dir / LOCK_NAME).exists()  # the stale file stays, its lock is gone
     x, y = data()
     result = train(model(), (x, y), epochs=1, run_dir=run_dir, resume="auto", **QUIET)
