@@ -64,12 +64,13 @@ from kerasdl.errors import RunFolderInUseError
 x = np.random.default_rng(0).normal(size=(24, 3)).astype("float32")
 y = (x[:, 0] > 0).astype("int32")
 model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+train = kerasdl.train  # loads kerasdl's training modules: not part of the refusal's time
 start = time.perf_counter()
 try:
-    kerasdl.train(model, (x, y), epochs=1, run_dir=sys.argv[1], resume="auto", verbose=0,
-                  plots=False)
+    train(model, (x, y), epochs=1, run_dir=sys.argv[1], resume="auto", verbose=0,
+          plots=False)
 except RunFolderInUseError as e:
-    print("REFUSED", round(time.perf_counter() - start, 3), e)
+    print("REFUSED", round(time.perf_counter() - start, 3), model.compiled, e)
     sys.exit(3)
 print("TRAINED")
 """
@@ -114,8 +115,9 @@ def test_a_second_process_is_refused_fast_and_named_while_the_first_trains(tmp_p
                                 timeout=240)
         assert second.returncode == 3, second.stdout + second.stderr[-3000:]
         line = second.stdout.strip().splitlines()[-1]
-        _, seconds, message = line.split(" ", 2)
-        assert float(seconds) < 2.0  # refused before any model work
+        _, seconds, compiled, message = line.split(" ", 3)
+        assert compiled == "False"  # refused before any model work
+        assert float(seconds) < 5.0  # at once (generous: a loaded CI machine)
         assert str(run_dir) in message and f"process {holder.pid} on host" in message
         assert "only one run may write a folder at a time" in message
         # reading the folder while it is in use works (no lock is needed to read)
