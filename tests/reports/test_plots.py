@@ -21,8 +21,9 @@ XOR_Y = np.array([0, 1, 1, 0])
 
 
 def test_public_names():
-    assert plots.__all__ == ["plot_confusion_matrix", "plot_decision_boundaries",
-                             "plot_decision_boundary", "plot_fit", "plot_history", "plot_lines",
+    assert plots.__all__ == ["fit_equation", "plot_confusion_matrix",
+                             "plot_decision_boundaries", "plot_decision_boundary", "plot_fit",
+                             "plot_histories", "plot_history", "plot_lines", "plot_mistakes",
                              "plot_regression", "save_figure"]
 
 
@@ -52,9 +53,11 @@ def test_history_accepts_keras_history_like_objects():
         history = {"loss": [2.0, 1.0], "learning_rate": [0.1, 0.01], "mae": [3.0, 2.0]}
 
     fig = plots.plot_history(FakeHistory())
-    # loss first, the learning rate last
-    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == ["loss", "mae",
-                                                                       "learning_rate"]
+    # loss first, the learning rate last (titled in words, with its own y label)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in visible] == ["loss", "mae", "learning rate"]
+    assert [ax.get_ylabel() for ax in visible] == ["loss", "mae", "learning rate"]
+    assert [ax.get_xlabel() for ax in visible] == ["epoch", "epoch", "epoch"]
 
 
 def test_history_saves_png_of_the_figure_size(tmp_path, png_size):
