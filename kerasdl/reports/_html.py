@@ -2,7 +2,8 @@
 
 Everything the page needs is inside it: inline CSS, the plots as base64 ``data:`` URIs, no
 script, no external stylesheet, font or image, so it opens offline, can be mailed or attached
-to a notebook, and shows the same thing in any browser.
+to a notebook, and shows the same thing in any browser. Its only links point to files of the
+folder itself: the sub-runs' reports of a multi-model run and the exported models.
 """
 
 import datetime

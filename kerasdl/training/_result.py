@@ -126,7 +126,7 @@ def _curves_html(run_dir, history):
             png = Path(run_dir) / "plots" / name
             if png.is_file():
                 data = base64.b64encode(png.read_bytes()).decode("ascii")
-                return (f'<img alt="learning curves" style="max-width:100%" '
+                return (f'<img alt="learning curves" style="max-width:min(100%,900px)" '
                         f'src="data:image/png;base64,{data}">')
     return _svg_curves(history)
 
