@@ -34,6 +34,9 @@ __all__ = [
     "plot_decision_boundary",
     "plot_decision_boundaries",
     "plot_lines",
+    "plot_histories",
+    "plot_mistakes",
+    "fit_equation",
     "save_figure",
 ]
 
@@ -135,8 +138,16 @@ def _history_panels(names):
     for keys in panels.values():
         keys.sort(key=lambda k: k.startswith("val_"))
     # loss first, then the metrics in their order, learning rate last
-    order = sorted(panels, key=lambda b: (b != "loss", b in ("learning_rate", "lr")))
+    order = sorted(panels, key=lambda b: (b != "loss", b in _LR_KEYS))
     return {b: panels[b] for b in order}
+
+
+_LR_KEYS = ("learning_rate", "lr")
+
+
+def _axis_label(base):
+    """The y-axis label of a history panel: ``learning rate`` or the metric's name."""
+    return "learning rate" if base in _LR_KEYS else base.replace("_", " ")
 
 
 # --------------------------------------------------------------------------- history
@@ -184,30 +195,105 @@ def plot_history(history, path=None, *, title=None, log_loss=False):
     for ax, (base, keys) in zip(flat, panels.items()):
         for key in keys:
             values = np.asarray(hist[key])
-            epochs = np.arange(1, len(values) + 1)
             is_val = key.startswith("val_")
-            ax.plot(epochs, values, marker="o" if len(values) <= 30 else None, markersize=3,
-                    linestyle="--" if is_val else "-",
-                    color="#d62728" if is_val else "#1f77b4",
+            color = "#2ca02c" if base in _LR_KEYS else "#d62728" if is_val else "#1f77b4"
+            ax.plot(np.arange(1, len(values) + 1), values,
+                    marker="o" if len(values) <= 30 else None, markersize=3,
+                    linestyle="--" if is_val else "-", color=color,
                     label="validation" if is_val else "training")
         if base == "loss" and "val_loss" in hist:
-            val = np.asarray(hist["val_loss"])
-            if np.isfinite(val).any():
-                best = int(np.nanargmin(np.where(np.isfinite(val), val, np.nan)))
-                ax.axvline(best + 1, color="#7f7f7f", linewidth=0.8, linestyle=":")
-                late = best + 1 > (len(val) + 1) / 2
-                ax.annotate(f"best {val[best]:.4g}\n(epoch {best + 1})", (best + 1, val[best]),
-                            textcoords="offset points", xytext=(-4 if late else 4, 8),
-                            ha="right" if late else "left", fontsize=7, color="#555555")
+            _mark_best(ax, np.asarray(hist["val_loss"]))
         if base == "loss" and log_loss:
             ax.set_yscale("log")
-        ax.set_title(base)
-        ax.set_xlabel("epoch")
-        ax.grid(True, alpha=0.3)
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_title("learning rate" if base in _LR_KEYS else base)
+        _label_epoch_axes(ax, _axis_label(base))
         if len(keys) > 1:
             ax.legend(fontsize=8)
     for ax in flat[len(panels):]:
+        ax.set_visible(False)
+    if title:
+        fig.suptitle(title)
+    return _finish(fig, path)
+
+
+def _mark_best(ax, val):
+    """Mark the best (lowest) validation loss: where early stopping restores the weights."""
+    if not np.isfinite(val).any():
+        return
+    best = int(np.nanargmin(np.where(np.isfinite(val), val, np.nan)))
+    ax.axvline(best + 1, color="#7f7f7f", linewidth=0.8, linestyle=":")
+    late = best + 1 > (len(val) + 1) / 2
+    ax.annotate(f"best {val[best]:.4g}\n(epoch {best + 1})", (best + 1, val[best]),
+                textcoords="offset points", xytext=(-4 if late else 4, 8),
+                ha="right" if late else "left", fontsize=7, color="#555555")
+
+
+def _label_epoch_axes(ax, ylabel):
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.grid(True, alpha=0.3)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+
+
+def plot_histories(histories, path=None, *, title=None, log_loss=False):
+    """Learning curves of several runs overlaid: one panel per history key, one line per run.
+
+    Used by the report of a multi-model run folder to compare its sub-runs: the panel
+    ``loss`` shows every run's training loss, ``val_loss`` every run's validation loss, and
+    so on; each run keeps its colour in every panel and the legend names it.
+
+    Args:
+        histories: a dict ``{run name: history}``, each history as :func:`plot_history`
+            accepts it (a dict of per-epoch lists, a keras ``History``, a ``RunResult``).
+        path: where to save the figure. Defaults to None (not saved).
+        title: figure title. Defaults to None.
+        log_loss: draw the loss panels on a log scale. Defaults to False.
+
+    Returns:
+        The ``matplotlib.figure.Figure``.
+
+    Raises:
+        TypeError: if ``histories`` is not a dict, or a history is not a dict of numbers.
+        ValueError: if no run holds an epoch.
+
+    Example:
+
+    >>> fig = plot_histories({"sgd": {"loss": [1.0, 0.6]}, "adam": {"loss": [0.9, 0.3]}})
+    >>> [ax.get_title() for ax in fig.axes], [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    (['loss'], ['sgd', 'adam'])
+    """
+    if not isinstance(histories, dict):
+        raise TypeError(f"`histories` must be a dict {{run name: history}}; received "
+                        f"{describe(histories)} of type {type(histories).__name__}.")
+    runs = {}
+    for name, history in histories.items():
+        hist = {k: v for k, v in _history_dict(history).items() if len(v)}
+        if hist:
+            runs[str(name)] = hist
+    if not runs:
+        raise ValueError("`histories` holds no epoch (no run has a non-empty history).")
+    check_bool("log_loss", log_loss)
+    keys = []
+    for panel in _history_panels([k for hist in runs.values() for k in hist]).values():
+        keys.extend(k for k in panel if k not in keys)
+    ncols = min(len(keys), 3)
+    fig, axes = _new_figure(ncols, math.ceil(len(keys) / ncols))
+    flat = axes.reshape(-1)
+    for ax, key in zip(flat, keys):
+        for i, (name, hist) in enumerate(runs.items()):
+            if key in hist:
+                values = np.asarray(hist[key])
+                ax.plot(np.arange(1, len(values) + 1), values, color=_CLASS_COLORS[i % 10],
+                        marker="o" if len(values) <= 30 else None, markersize=3,
+                        linestyle="--" if key.startswith("val_") else "-", label=name)
+        base = key[4:] if key.startswith("val_") else key
+        if base == "loss" and log_loss:
+            ax.set_yscale("log")
+        ax.set_title(("validation " + base) if key.startswith("val_") else
+                     "learning rate" if base in _LR_KEYS else base)
+        _label_epoch_axes(ax, _axis_label(base))
+        ax.legend(fontsize=7, framealpha=0.8)
+    for ax in flat[len(keys):]:
         ax.set_visible(False)
     if title:
         fig.suptitle(title)
@@ -682,6 +768,9 @@ def plot_lines(lines, x=None, y=None, path=None, *, labels=None, title=None, ax=
 def plot_fit(model, x, y, path=None, *, title=None, ax=None, resolution=200):
     """A 1-D regression: the data and the model's prediction curve over the input range.
 
+    When the model is a straight line (a linear regression, or any model whose predictions
+    over the range are linear) the legend gives the learned equation ``y = w·x + b``.
+
     Args:
         model: a keras model, or a function mapping ``(n, 1)`` inputs to ``(n,)`` outputs.
         x: inputs, shape ``(n,)`` or ``(n, 1)``.
@@ -714,10 +803,146 @@ def plot_fit(model, x, y, path=None, *, title=None, ax=None, resolution=200):
                color="#1f77b4", edgecolors="none", label="data")
     grid = np.linspace(x1.min(), x1.max(), max(resolution, 2)).astype("float32")[:, None]
     pred = _predict(model, grid)
-    ax.plot(grid[:, 0], pred[:, 0], color="#d62728", linewidth=2, label="model")
+    line = _line_through(grid[:, 0], pred[:, 0])
+    label = "model" if line is None else f"model: {fit_equation(*line)}"
+    ax.plot(grid[:, 0], pred[:, 0], color="#d62728", linewidth=2, label=label)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
     ax.set_title(title or "model fit", fontsize=10)
+    return _finish(fig, path)
+
+
+def fit_equation(w, b, *, digits=4):
+    """The equation ``y = w·x + b`` with the numbers, as the fit plot writes it.
+
+    Args:
+        w: the slope.
+        b: the intercept.
+        digits: significant digits of each number. Defaults to 4.
+
+    Returns:
+        A string such as ``"y = 2·x + 1"`` or ``"y = −0.5·x − 3.25"`` (minus signs as ``−``).
+
+    Example:
+
+    >>> fit_equation(1.9987, 1.0213)
+    'y = 1.999·x + 1.021'
+    """
+    w = check_number("w", w)
+    b = check_number("b", b)
+    digits = check_positive_int("digits", digits)
+
+    def num(v):
+        return f"{v:.{digits}g}".replace("-", "−")
+
+    sign = "−" if b < 0 else "+"
+    return f"y = {num(w)}·x {sign} {num(abs(b))}"
+
+
+def _line_through(x, y):
+    """``(w, b)`` when the points ``(x, y)`` lie on a straight line, else None."""
+    x = np.asarray(x, dtype="float64")
+    y = np.asarray(y, dtype="float64")
+    if x.size < 2 or np.ptp(x) == 0:
+        return None
+    w, b = np.polyfit(x, y, 1)
+    scale = max(float(np.max(np.abs(y))), float(np.ptp(y)), 1e-12)
+    if float(np.max(np.abs(w * x + b - y))) > 1e-4 * scale:
+        return None
+    return float(w), float(b)
+
+
+def _image_rows(x):
+    """Images ``(n, h, w)`` (gray) or ``(n, h, w, 3)`` for imshow, and the value range."""
+    x = np.asarray(x, dtype="float64")
+    if x.ndim == 4 and x.shape[-1] == 1:
+        x = x[..., 0]
+    elif x.ndim == 4 and x.shape[-1] == 4:
+        x = x[..., :3]
+    if not (x.ndim == 3 or (x.ndim == 4 and x.shape[-1] == 3)):
+        raise ValueError(f"`x` must be images of shape (n, height, width), (n, height, width, "
+                         f"1) or (n, height, width, 3); received shape {x.shape}.")
+    lo, hi = float(np.min(x)), float(np.max(x))
+    if x.ndim == 4:  # RGB: imshow needs [0, 1]
+        x = (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
+        lo, hi = 0.0, 1.0
+    return x, lo, hi
+
+
+def plot_mistakes(x, y_true, outputs, path=None, *, class_names=None, k=16, ncols=8,
+                  title=None):
+    """A gallery of the test images the model got most wrong.
+
+    Shows the ``k`` wrong predictions with the highest confidence in the predicted class
+    (:func:`kerasdl.reports.most_confident_mistakes`), each titled "true → predicted" with
+    the confidence: the mistakes a model is surest of are the ones worth looking at (a
+    mislabelled image, a confusable pair of classes, an artefact of the data).
+
+    Args:
+        x: the images, ``(n, height, width)``, ``(n, height, width, 1)`` or
+            ``(n, height, width, 3)``.
+        y_true: their labels, sparse ``(n,)`` or one-hot ``(n, classes)``.
+        outputs: the model's outputs on ``x``: ``(n, classes)`` probabilities or ``(n,)`` /
+            ``(n, 1)`` for one sigmoid unit.
+        path: where to save the figure. Defaults to None (not saved).
+        class_names: names of the classes. Defaults to None (the indices).
+        k: how many mistakes to show at most. Defaults to 16.
+        ncols: images per row. Defaults to 8.
+        title: figure title. Defaults to "the N most confident mistakes (of M)".
+
+    Returns:
+        The ``matplotlib.figure.Figure`` (a note instead of images when there is no
+        mistake).
+
+    Raises:
+        ValueError: if ``x`` is not a batch of images or the lengths differ.
+
+    Example:
+
+    >>> import numpy as np
+    >>> x = np.zeros((3, 8, 8, 1), "float32")
+    >>> fig = plot_mistakes(x, [1, 1, 0], [[0.9, 0.1], [0.4, 0.6], [0.3, 0.7]])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['1 → 0 (90%)', '0 → 1 (70%)']
+    """
+    from kerasdl.reports._summary import (
+        confidences,
+        most_confident_mistakes,
+        predicted_classes,
+        true_classes,
+    )
+
+    images, lo, hi = _image_rows(check_array("x", x, dtype_kind="biuf"))
+    index = most_confident_mistakes(y_true, outputs, k=k)
+    check_same_length("x", images, "y_true", np.asarray(y_true))
+    ncols = check_positive_int("ncols", ncols)
+    wrong = int(np.sum(predicted_classes(outputs) != true_classes(y_true)))
+    if not len(index):
+        fig, axes = _new_figure(width=4.0, height=1.2)
+        axes[0, 0].axis("off")
+        axes[0, 0].text(0.5, 0.5, f"no mistake on these {len(images)} images",
+                        ha="center", va="center")
+        return _finish(fig, path)
+    cols = min(ncols, len(index))
+    rows = math.ceil(len(index) / cols)
+    fig, axes = _new_figure(cols, rows, width=1.45 * cols, height=1.6 * rows + 0.4)
+    names = [str(c) for c in class_names] if class_names is not None else None
+    conf = confidences(outputs)
+    t, p = true_classes(y_true), predicted_classes(outputs)
+
+    def name(c):
+        return names[c] if names is not None and 0 <= c < len(names) else str(c)
+
+    for ax, i in zip(axes.reshape(-1), index):
+        ax.imshow(images[i], cmap="gray_r" if images.ndim == 3 else None, vmin=lo, vmax=hi)
+        ax.set_title(f"{name(t[i])} → {name(p[i])} ({conf[i]:.0%})", fontsize=8,
+                     color="#b2182b")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for ax in axes.reshape(-1)[len(index):]:
+        ax.set_visible(False)
+    fig.suptitle(title or f"the {len(index)} most confident mistakes (of {wrong} wrong, "
+                          f"{len(images)} images): true → predicted (confidence)", fontsize=9)
     return _finish(fig, path)

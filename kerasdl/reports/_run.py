@@ -6,7 +6,8 @@
         metrics.json    test metrics, timings, per-class report / confusion matrix or errors
         model.keras     the trained model (``keras.saving.load_model``/``kerasdl.load_model``)
         plots/*.png     learning curves, confusion matrix or predictions vs truth, decision
-                        boundary (2-D inputs) or fit (1-D regression)
+                        boundary (2-D inputs) or fit (1-D regression), the most confident
+                        mistakes (image classification)
         report.html     one self-contained page with all of the above
 
 Every file is written atomically (:mod:`kerasdl._io`): a crash while writing leaves the
@@ -16,33 +17,25 @@ previous version of that file in place, never a half-written one.
 import csv
 import datetime
 import io
-import json
 import numbers
 import os
 import platform
-from pathlib import Path
 
 import numpy as np
 
 from kerasdl._io import atomic_path, atomic_write_json, atomic_write_text
 from kerasdl._validation import check_bool, check_type, describe
-from kerasdl.errors import DamagedFileError
+from kerasdl.data import Dataset
 from kerasdl.reports import _plots, _summary
+from kerasdl.reports._folder import PLOT_FILES, check_run_dir
+from kerasdl.reports._html import build_report
 
-__all__ = ["write_run", "read_run", "RUN_FORMAT", "PLOT_FILES"]
+__all__ = ["write_run", "RUN_FORMAT"]
 
 RUN_FORMAT = 1  # stored as config.json["kerasdl_run"]; bump when the layout changes
 
-#: file names (under ``plots/``) of the plots ``write_run`` draws.
-PLOT_FILES = {
-    "learning_curves": "learning_curves.png",
-    "confusion_matrix": "confusion_matrix.png",
-    "predictions": "predictions.png",
-    "decision_boundary": "decision_boundary.png",
-    "fit": "fit.png",
-}
-
 _MAX_BOUNDARY_POINTS = 1000  # points scattered on a decision-boundary plot
+_GALLERY_SIZE = 16  # images in the gallery of the most confident mistakes
 _PREDICT_BATCH = 256  # batch size of the predictions on the evaluated part
 
 
@@ -86,28 +79,7 @@ def _jsonable(obj, _depth=0):
     return repr(obj)
 
 
-def _read_json(path):
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        raise DamagedFileError(f"{path} is damaged: it is not UTF-8 text ({e}).") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise DamagedFileError(f"{path} is damaged: it is not valid JSON ({e}). Re-run the "
-                               f"training, or delete the file.") from None
-
-
 # --------------------------------------------------------------------------- argument checks
-
-
-def _check_run_dir(run_dir):
-    check_type("run_dir", run_dir, (str, os.PathLike))
-    run_dir = Path(run_dir).expanduser()
-    if run_dir.exists() and not run_dir.is_dir():
-        raise ValueError(f"`run_dir` must be a folder; received {str(run_dir)!r}, which is a "
-                         f"file.")
-    return run_dir
 
 
 def _check_models(model):
@@ -215,36 +187,6 @@ def _history_csv(history):
     return buf.getvalue()
 
 
-def _parse_history_csv(path):
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        raise DamagedFileError(f"{path} is damaged: it is not UTF-8 text ({e}).") from None
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows:
-        return {}
-    header = rows[0]
-    keys = [k for k in header if k != "epoch"]
-    history = {k: [] for k in keys}
-    for line_no, row in enumerate(rows[1:], start=2):
-        if not row:
-            continue
-        if len(row) != len(header):
-            raise DamagedFileError(f"{path} is damaged: line {line_no} has {len(row)} fields, "
-                                   f"the header has {len(header)}.")
-        for name, cell in zip(header, row):
-            if name == "epoch":
-                continue
-            if cell == "":
-                continue
-            try:
-                history[name].append(float(cell))
-            except ValueError:
-                raise DamagedFileError(f"{path} is damaged: line {line_no}, column {name!r} "
-                                       f"holds {cell!r}, not a number.") from None
-    return history
-
-
 def _evaluation_part(data, wanted=None):
     """The part of ``data`` to evaluate on: ``wanted`` when it has it, else test/val/train."""
     parts = data.parts()
@@ -256,6 +198,50 @@ def _evaluation_part(data, wanted=None):
     raise ValueError("`data` has no part to evaluate on.")  # a Dataset always has "train"
 
 
+def _is_image_classification(data):
+    """Whether ``data`` is a classification task on images ``(height, width, channels)``."""
+    shape = tuple(data.input_shape)
+    return (data.task != "regression" and len(shape) == 3 and shape[-1] in (1, 3, 4)
+            and min(shape[:2]) >= 4)
+
+
+def _needs_outputs(model, data, given):
+    """Predict on the evaluated part? For regression, for a classification without a given
+    confusion matrix, and for the mistakes gallery of image classification."""
+    if model is None or data is None:
+        return False
+    return (data.task == "regression" or given.get("confusion_matrix") is None
+            or _is_image_classification(data))
+
+
+def _computed_summary(data, y, outputs):
+    if data.task == "regression":
+        return _summary.regression_summary(y, outputs)
+    y_true = _summary.true_classes(y)
+    y_pred = _summary.predicted_classes(outputs)
+    k = max(int(data.num_classes or 0), int(y_true.max()) + 1, int(y_pred.max()) + 1)
+    cm = _summary.confusion_matrix(y_true, y_pred, num_classes=k)
+    names = (data.class_names if data.class_names is not None
+             and len(data.class_names) == k else None)
+    return _summary.classification_summary(cm, names)
+
+
+def _merge_given(section, given):
+    """``given`` over the computed ``section``; a given confusion matrix brings its own
+    per-class numbers (the computed ones of the same keys are dropped)."""
+    cm = given.get("confusion_matrix")
+    if cm is not None and np.ndim(cm) == 2 and np.shape(cm)[0] == np.shape(cm)[1]:
+        names = given.get("class_names")
+        if names is not None and len(names) != np.shape(cm)[0]:
+            names = None
+        derived = _summary.classification_summary(np.asarray(cm), names)
+        for key in derived:
+            section.pop(key, None)
+        given = {**derived, **given}
+    section.update(given)
+    return section
+
+
 def _evaluate(model, data, given):
     """The evaluation section and the model's outputs on the evaluated part.
 
@@ -265,99 +251,91 @@ def _evaluate(model, data, given):
     """
     given = _jsonable(given) if given else {}
     section, outputs, part = {}, None, None
-    has_cm = given.get("confusion_matrix") is not None
-    # a classification evaluation given with its confusion matrix needs no prediction here
-    if model is not None and data is not None and (data.task == "regression" or not has_cm):
+    if _needs_outputs(model, data, given):
         wanted = given.get("part")
         part, (x, y) = _evaluation_part(data, wanted)
         outputs = _plots._predict(model, np.asarray(x), batch_size=_PREDICT_BATCH)
         if wanted is None or wanted == part:
             section["part"] = part
-            if data.task == "regression":
-                section.update(_summary.regression_summary(y, outputs))
-            else:
-                y_true = _summary.true_classes(y)
-                y_pred = _summary.predicted_classes(outputs)
-                k = max(int(data.num_classes or 0), int(y_true.max()) + 1,
-                        int(y_pred.max()) + 1)
-                cm = _summary.confusion_matrix(y_true, y_pred, num_classes=k)
-                names = (data.class_names if data.class_names is not None
-                         and len(data.class_names) == k else None)
-                section.update(_summary.classification_summary(cm, names))
+            section.update(_computed_summary(data, y, outputs))
     if given:
-        cm = given.get("confusion_matrix")
-        if cm is not None and np.ndim(cm) == 2 and np.shape(cm)[0] == np.shape(cm)[1]:
-            names = given.get("class_names")
-            if names is not None and len(names) != np.shape(cm)[0]:
-                names = None
-            derived = _summary.classification_summary(np.asarray(cm), names)
-            for key in derived:  # computed numbers of the same part, recomputed from `cm`
-                section.pop(key, None)
-            given = {**derived, **given}
-        section.update(given)
+        section = _merge_given(section, given)
     return section, outputs, part
 
 
 # --------------------------------------------------------------------------- plots
 
 
-def _write_plots(run_dir, *, models, data, history, evaluation, outputs, part):
-    written = []
-    plots_dir = run_dir / "plots"
+def _plot_path(run_dir, key, suffix=""):
+    stem, ext = os.path.splitext(PLOT_FILES[key])
+    return run_dir / "plots" / f"{stem}{suffix}{ext}"
 
-    def target(key, suffix=""):
-        stem, ext = os.path.splitext(PLOT_FILES[key])
-        return plots_dir / f"{stem}{suffix}{ext}"
 
-    def save(fig, path):
-        _plots.save_figure(fig, path)
-        written.append(path)
-
-    if history:
-        save(_plots.plot_history(history), target("learning_curves"))
+def _evaluation_plots(data, evaluation, outputs, part):
+    """``{plot key: figure}`` of the evaluated part: confusion matrix, predictions vs truth
+    (regression), the most confident mistakes (image classification)."""
+    figures = {}
     cm = evaluation.get("confusion_matrix")
     if cm is not None and np.ndim(cm) == 2 and np.size(cm):
         names = evaluation.get("class_names")
         if not isinstance(names, list) or len(names) != len(cm):
             names = None  # the indices, rather than failing at the end of a training run
-        save(_plots.plot_confusion_matrix(cm, names), target("confusion_matrix"))
-    if data is None or not models:
-        return written
-    if data.task == "regression" and outputs is not None:
-        _, (_, y) = _evaluation_part(data, part)
+        figures["confusion_matrix"] = _plots.plot_confusion_matrix(cm, names)
+    if data is None or outputs is None:
+        return figures
+    _, (x, y) = _evaluation_part(data, part)
+    if data.task == "regression":
         errors = _summary.regression_summary(y, outputs)
-        save(_plots.plot_regression(y, outputs, title=f"predictions vs truth, {part} part "
-                                                      f"(MAE {errors['mae']:.3g}, "
-                                                      f"R² {errors['r2']:.3f})"),
-             target("predictions"))
+        figures["predictions"] = _plots.plot_regression(
+            y, outputs, title=f"predictions vs truth, {part} part (MAE {errors['mae']:.3g}, "
+                              f"R² {errors['r2']:.3f})")
+    elif _is_image_classification(data):
+        figures["mistakes"] = _plots.plot_mistakes(
+            np.asarray(x), y, outputs, class_names=data.class_names, k=_GALLERY_SIZE,
+            title=None)
+    return figures
+
+
+def _input_plots(models, data):
+    """``{(plot key, suffix): figure}`` over the inputs: the decision boundary (2-D
+    classification) or the fit with its equation (1-D regression)."""
     x_train = np.asarray(data.x_train)
     if x_train.ndim == 2 and x_train.shape[1] == 2 and data.task != "regression":
         x, y = x_train, np.asarray(data.y_train)
         if len(x) > _MAX_BOUNDARY_POINTS:
-            idx = np.random.default_rng(0).choice(len(x), _MAX_BOUNDARY_POINTS, replace=False)
-            x, y = x[np.sort(idx)], y[np.sort(idx)]
+            idx = np.sort(np.random.default_rng(0).choice(len(x), _MAX_BOUNDARY_POINTS,
+                                                          replace=False))
+            x, y = x[idx], y[idx]
         if len(models) == 1:
             fig = _plots.plot_decision_boundary(next(iter(models.values())), x, y,
                                                 class_names=data.class_names)
         else:
             fig = _plots.plot_decision_boundaries(models, x, y, class_names=data.class_names)
-        save(fig, target("decision_boundary"))
-    elif data.task == "regression" and (x_train.ndim == 1 or (x_train.ndim == 2
-                                                              and x_train.shape[1] == 1)):
+        return {("decision_boundary", ""): fig}
+    if data.task == "regression" and (x_train.ndim == 1 or (x_train.ndim == 2
+                                                           and x_train.shape[1] == 1)):
+        figures = {}
         for name, m in models.items():
             suffix = f"_{name}" if name is not None and len(models) > 1 else ""
-            fig = _plots.plot_fit(m, x_train, np.asarray(data.y_train),
-                                  title=f"model fit ({name})" if suffix else None)
-            save(fig, target("fit", suffix))
+            figures[("fit", suffix)] = _plots.plot_fit(
+                m, x_train, np.asarray(data.y_train),
+                title=f"model fit ({name})" if suffix else None)
+        return figures
+    return {}
+
+
+def _write_plots(run_dir, *, models, data, history, evaluation, outputs, part):
+    figures = {}
+    if history:
+        figures[("learning_curves", "")] = _plots.plot_history(history)
+    figures.update({(key, ""): fig for key, fig in
+                    _evaluation_plots(data, evaluation, outputs, part).items()})
+    if data is not None and models:
+        figures.update(_input_plots(models, data))
+    written = []
+    for (key, suffix), fig in figures.items():
+        written.append(_plots.save_figure(fig, _plot_path(run_dir, key, suffix)))
     return written
-
-
-def _plot_order(path):
-    """Sort key: the standard plots in PLOT_FILES order, then the others by name."""
-    for i, name in enumerate(PLOT_FILES.values()):
-        if path.name == name or path.name.startswith(name[:-4] + "_"):
-            return (0, i, path.as_posix())
-    return (1, 0, path.as_posix())
 
 
 # --------------------------------------------------------------------------- public
@@ -423,11 +401,9 @@ def write_run(run_dir, *, model=None, data=None, history=None, metrics=None, con
     >>> kerasdl.reports.write_run("runs/xor", model=model, data=data,
     ...                           history=history)                       # doctest: +SKIP
     """
-    run_dir = _check_run_dir(run_dir)
+    run_dir = check_run_dir(run_dir)
     models = _check_models(model)
     if data is not None:
-        from kerasdl.data._dataset import Dataset
-
         check_type("data", data, Dataset)
     hist = {} if history is None else _plots._history_dict(history)
     metrics = _check_dict("metrics", metrics)
@@ -438,111 +414,48 @@ def write_run(run_dir, *, model=None, data=None, history=None, metrics=None, con
 
     run_dir.mkdir(parents=True, exist_ok=True)
     single = models.get(None) if len(models) == 1 else None
-
     # Evaluate first: a model that cannot predict on its data fails before any file changes.
     # (several models: their numbers are in `metrics`, keyed by model)
     eval_section, outputs, part = _evaluate(single, data, given_eval)
 
+    atomic_write_json(run_dir / "config.json", _config_doc(run_dir, config, data, models))
+    atomic_write_text(run_dir / "history.csv", _history_csv(hist))
+    _save_models(run_dir, models)
+    if plots:
+        _write_plots(run_dir, models=models, data=data, history=hist,
+                     evaluation=eval_section, outputs=outputs, part=part)
+    # metrics.json last: it marks the run finished (see run_state)
+    metrics_doc = {"metrics": _jsonable(metrics), "timings": _jsonable(timings)}
+    if eval_section:
+        metrics_doc["evaluation"] = eval_section
+    atomic_write_json(run_dir / "metrics.json", metrics_doc)
+    build_report(run_dir)
+    return run_dir
+
+
+def _config_doc(run_dir, config, data, models):
+    """The content of config.json: the settings, the environment, the data and the model."""
     settings = _jsonable(config)
-    env = _environment()
-    if models:
-        model_info = (_model_info(single) if single is not None
-                      else {name: _model_info(m) for name, m in models.items()})
-    else:
+    if not models:
         model_info = None
-    config_doc = {
+    elif None in models:
+        model_info = _model_info(models[None])
+    else:
+        model_info = {name: _model_info(m) for name, m in models.items()}
+    return {
         "kerasdl_run": RUN_FORMAT,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "run_dir": str(run_dir.resolve()),
         "settings": settings,
         "seed": settings.get("seed"),
-        **env,
+        **_environment(),
         "data": _data_info(data),
         "model": model_info,
     }
-    atomic_write_json(run_dir / "config.json", config_doc)
-    atomic_write_text(run_dir / "history.csv", _history_csv(hist))
-    metrics_doc = {"metrics": _jsonable(metrics), "timings": _jsonable(timings)}
-    if eval_section:
-        metrics_doc["evaluation"] = eval_section
-    atomic_write_json(run_dir / "metrics.json", metrics_doc)
 
+
+def _save_models(run_dir, models):
     for name, m in models.items():
         filename = "model.keras" if name is None else f"model_{name}.keras"
         with atomic_path(run_dir / filename) as tmp:
             m.save(str(tmp))
-
-    if plots:
-        plot_models = models if single is None else {None: single}
-        _write_plots(run_dir, models=plot_models, data=data, history=hist,
-                     evaluation=eval_section, outputs=outputs, part=part)
-
-    from kerasdl.reports._html import build_report
-
-    build_report(run_dir)
-    return run_dir
-
-
-def read_run(run_dir):
-    """Read a run folder back: its config, history and metrics, and where its files are.
-
-    Args:
-        run_dir: a folder written by :func:`write_run` (or ``kerasdl.train(run_dir=...)``).
-
-    Returns:
-        A dict with ``"run_dir"`` (``Path``), ``"config"`` (dict), ``"history"``
-        (``{name: [float, ...]}``, empty when there is no history.csv), ``"metrics"`` (the
-        content of metrics.json, empty when missing), ``"plots"`` (sorted PNG paths under
-        ``plots/``), ``"models"`` (the ``*.keras`` paths) and ``"report"`` (the
-        ``report.html`` path or None).
-
-    Raises:
-        FileNotFoundError: if the folder does not exist or has no config.json (it is not
-            a kerasdl run folder).
-        ValueError: if ``run_dir`` is a file, or a file in it is damaged
-            (``kerasdl.errors.DamagedFileError``).
-
-    Example:
-
-    >>> run = kerasdl.reports.read_run("runs/xor")                       # doctest: +SKIP
-    >>> run["metrics"]["metrics"]["accuracy"]                            # doctest: +SKIP
-    1.0
-    """
-    run_dir = _check_run_dir(run_dir)
-    if not run_dir.exists():
-        raise FileNotFoundError(f"Run folder {str(run_dir)!r} does not exist.")
-    config_path = run_dir / "config.json"
-    if not config_path.is_file():
-        present = sorted(p.name for p in run_dir.iterdir())
-        found = ", ".join(present[:5]) + (", ..." if len(present) > 5 else "")
-        raise FileNotFoundError(
-            f"{str(run_dir)!r} is not a kerasdl run folder: config.json is missing (found: "
-            f"{found or 'nothing'}). A run folder is written by "
-            f"kerasdl.train(..., run_dir=...) or kerasdl.reports.write_run(...)."
-        )
-    config = _read_json(config_path)
-    if not isinstance(config, dict):
-        raise DamagedFileError(f"{config_path} is damaged: it must hold a JSON object; it holds "
-                               f"{type(config).__name__}.")
-    metrics_path = run_dir / "metrics.json"
-    metrics = _read_json(metrics_path) if metrics_path.is_file() else {}
-    if not isinstance(metrics, dict):
-        raise DamagedFileError(f"{metrics_path} is damaged: it must hold a JSON object; it "
-                               f"holds {type(metrics).__name__}.")
-    history_path = run_dir / "history.csv"
-    history = _parse_history_csv(history_path) if history_path.is_file() else {}
-    plots_dir = run_dir / "plots"
-    plots = (sorted((p for p in plots_dir.rglob("*.png") if p.is_file() and
-                     not p.name.startswith(".")), key=_plot_order)
-             if plots_dir.is_dir() else [])
-    report = run_dir / "report.html"
-    return {
-        "run_dir": run_dir,
-        "config": config,
-        "history": history,
-        "metrics": metrics,
-        "plots": plots,
-        "models": sorted(p for p in run_dir.glob("*.keras") if not p.name.startswith(".")),
-        "report": report if report.is_file() else None,
-    }
-

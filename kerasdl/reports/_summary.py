@@ -9,7 +9,7 @@ import numpy as np
 from kerasdl._validation import check_array, check_int, check_same_length
 
 __all__ = ["confusion_matrix", "classification_summary", "regression_summary",
-           "predicted_classes"]
+           "predicted_classes", "most_confident_mistakes"]
 
 
 def predicted_classes(outputs, *, threshold=0.5):
@@ -28,6 +28,54 @@ def true_classes(y):
     if y.ndim == 2 and y.shape[1] > 1:
         return np.argmax(y, axis=1).astype("int64")
     return y.reshape(-1).astype("int64")
+
+
+def confidences(outputs):
+    """The model's confidence in its predicted class, per sample.
+
+    Several columns (softmax): the largest probability. One column (sigmoid): ``p`` when
+    it predicts class 1 (``p > 0.5``), ``1 - p`` when it predicts class 0.
+    """
+    outputs = np.asarray(outputs, dtype="float64")
+    if outputs.ndim == 1:
+        outputs = outputs[:, None]
+    if outputs.shape[1] == 1:
+        p = outputs[:, 0]
+        return np.where(p > 0.5, p, 1.0 - p)
+    return outputs.max(axis=1)
+
+
+def most_confident_mistakes(y_true, outputs, k=16):
+    """Indices of the ``k`` wrong predictions the model was most confident about.
+
+    A prediction is wrong when its class (argmax of several outputs, ``> 0.5`` for one)
+    differs from the true class; mistakes are ranked by the confidence of the predicted
+    class, highest first (ties: lower index first).
+
+    Args:
+        y_true: labels, sparse ``(n,)`` or one-hot ``(n, classes)``.
+        outputs: the model's outputs, ``(n, classes)`` probabilities or ``(n,)``/``(n, 1)``
+            for a single sigmoid unit.
+        k: how many to return at most. Defaults to 16.
+
+    Returns:
+        An ``int64`` array of at most ``k`` indices (fewer when there are fewer mistakes).
+
+    Raises:
+        ValueError: if the two arrays have different lengths or ``k`` < 1.
+
+    Example:
+
+    >>> most_confident_mistakes([1, 1, 0], [[0.9, 0.1], [0.4, 0.6], [0.3, 0.7]])
+    array([0, 2])
+    """
+    y_true = check_array("y_true", y_true, dtype_kind="biuf")
+    outputs = check_array("outputs", outputs, dtype_kind="biuf")
+    check_same_length("y_true", y_true, "outputs", outputs)
+    k = check_int("k", k, min_value=1)
+    wrong = np.flatnonzero(predicted_classes(outputs) != true_classes(y_true))
+    order = np.argsort(-confidences(outputs)[wrong], kind="stable")
+    return wrong[order[:k]].astype("int64")
 
 
 def confusion_matrix(y_true, y_pred, num_classes=None):

@@ -9,23 +9,29 @@ atomically::
 """
 
 from kerasdl.reports._plots import (
+    fit_equation,
     plot_confusion_matrix,
     plot_decision_boundaries,
     plot_decision_boundary,
     plot_fit,
+    plot_histories,
     plot_history,
     plot_lines,
+    plot_mistakes,
     plot_regression,
     save_figure,
 )
 
 __all__ = [
+    "fit_equation",
     "plot_confusion_matrix",
     "plot_decision_boundaries",
     "plot_decision_boundary",
     "plot_fit",
+    "plot_histories",
     "plot_history",
     "plot_lines",
+    "plot_mistakes",
     "plot_regression",
     "save_figure",
 ]

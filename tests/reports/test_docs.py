@@ -15,7 +15,7 @@ def python_blocks(text):
 @pytest.mark.slow
 def test_run_folder_examples_run(tmp_path, run_python):
     blocks = python_blocks(DOC.read_text(encoding="utf-8"))
-    assert len(blocks) == 5
+    assert len(blocks) == 8
     code = "\n".join(blocks) + "\n".join([
         "",
         "import json",
@@ -27,6 +27,14 @@ def test_run_folder_examples_run(tmp_path, run_python):
         "print(json.dumps(sorted(p.name for p in moons['plots'])))",
     ])
     proc = run_python(code, cwd=tmp_path)
-    assert proc.stdout.strip().splitlines()[-1] == (
-        '["confusion_matrix.png", "decision_boundary.png", "learning_curves.png"]')
+    lines = proc.stdout.strip().splitlines()
+    assert lines[-1] == '["confusion_matrix.png", "decision_boundary.png", "learning_curves.png"]'
+    assert "y = 1.999·x + 1.021" in lines
+    assert "['comparison_curves.png', 'hidden_lines.png', 'xor_boundaries.png']" in lines
+    assert lines[-4:-1] == ["finished", "empty",
+                            "RunResult(metrics={'accuracy': 0.9722}, epochs=2, "
+                            "run_dir='runs/x')"]
+    xor_page = (tmp_path / "runs" / "xor" / "report.html").read_text(encoding="utf-8")
+    assert '<a href="mlp/report.html">mlp</a>' in xor_page
+    assert '<a href="perceptron/report.html">perceptron</a>' in xor_page
     assert (tmp_path / "runs" / "spirals" / "plots" / "log_loss.png").is_file()

@@ -10,15 +10,20 @@ def test_public_names():
         "build_report",
         "classification_summary",
         "confusion_matrix",
+        "fit_equation",
+        "most_confident_mistakes",
         "plot_confusion_matrix",
         "plot_decision_boundaries",
         "plot_decision_boundary",
         "plot_fit",
+        "plot_histories",
         "plot_history",
         "plot_lines",
+        "plot_mistakes",
         "plot_regression",
         "plots",
         "read_run",
+        "run_state",
         "save_figure",
         "write_run",
     ]
@@ -34,6 +39,8 @@ def test_plot_file_names():
         "predictions": "predictions.png",
         "decision_boundary": "decision_boundary.png",
         "fit": "fit.png",
+        "mistakes": "mistakes.png",
+        "comparison_curves": "comparison_curves.png",
     }
 
 

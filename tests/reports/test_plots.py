@@ -21,8 +21,9 @@ XOR_Y = np.array([0, 1, 1, 0])
 
 
 def test_public_names():
-    assert plots.__all__ == ["plot_confusion_matrix", "plot_decision_boundaries",
-                             "plot_decision_boundary", "plot_fit", "plot_history", "plot_lines",
+    assert plots.__all__ == ["fit_equation", "plot_confusion_matrix",
+                             "plot_decision_boundaries", "plot_decision_boundary", "plot_fit",
+                             "plot_histories", "plot_history", "plot_lines", "plot_mistakes",
                              "plot_regression", "save_figure"]
 
 
@@ -52,9 +53,11 @@ def test_history_accepts_keras_history_like_objects():
         history = {"loss": [2.0, 1.0], "learning_rate": [0.1, 0.01], "mae": [3.0, 2.0]}
 
     fig = plots.plot_history(FakeHistory())
-    # loss first, the learning rate last
-    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == ["loss", "mae",
-                                                                       "learning_rate"]
+    # loss first, the learning rate last (titled in words, with its own y label)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in visible] == ["loss", "mae", "learning rate"]
+    assert [ax.get_ylabel() for ax in visible] == ["loss", "mae", "learning rate"]
+    assert [ax.get_xlabel() for ax in visible] == ["epoch", "epoch", "epoch"]
 
 
 def test_history_saves_png_of_the_figure_size(tmp_path, png_size):
@@ -284,3 +287,72 @@ def test_plots_can_be_drawn_from_threads(tmp_path, png_size):
         sizes = list(pool.map(draw, range(4)))
     assert sizes == [sizes[0]] * 4
     assert len(list(tmp_path.glob("*.png"))) == 8
+
+
+# --------------------------------------------------------------------------- new in issue 13
+
+
+def test_most_confident_mistakes_picks_exactly_the_k_surest_wrong_predictions():
+    from kerasdl.reports import most_confident_mistakes
+
+    y = np.array([0, 1, 2, 0, 1, 2, 0, 1])
+    outputs = np.array([
+        [0.9, 0.05, 0.05],  # 0 right
+        [0.8, 0.1, 0.1],    # 1 wrong, confidence 0.8
+        [0.1, 0.1, 0.8],    # 2 right
+        [0.05, 0.9, 0.05],  # 3 wrong, 0.9
+        [0.6, 0.3, 0.1],    # 4 wrong, 0.6
+        [0.2, 0.7, 0.1],    # 5 wrong, 0.7
+        [0.1, 0.1, 0.8],    # 6 wrong, 0.8 (tie with 1: the lower index first)
+        [0.2, 0.5, 0.3],    # 7 right
+    ])
+    assert most_confident_mistakes(y, outputs, k=3).tolist() == [3, 1, 6]
+    assert most_confident_mistakes(y, outputs).tolist() == [3, 1, 6, 5, 4]
+    one_hot = np.eye(3)[y]
+    assert most_confident_mistakes(one_hot, outputs, k=2).tolist() == [3, 1]
+    # one sigmoid unit: confidence p for class 1, 1 - p for class 0
+    assert most_confident_mistakes([1, 0, 1, 0], [0.2, 0.95, 0.7, 0.6]).tolist() == [1, 0, 3]
+    assert most_confident_mistakes([0, 1], [[0.9, 0.1], [0.2, 0.8]]).tolist() == []
+    with pytest.raises(ValueError, match=r"`k` must be >= 1"):
+        most_confident_mistakes(y, outputs, k=0)
+
+
+def test_plot_mistakes_titles_name_true_predicted_and_confidence():
+    x = np.random.default_rng(0).random((5, 8, 8, 1)).astype("float32")
+    outputs = [[0.1, 0.9], [0.7, 0.3], [0.45, 0.55], [0.2, 0.8], [0.99, 0.01]]
+    fig = plots.plot_mistakes(x, [0, 1, 1, 0, 0], outputs, class_names=["cat", "dog"], k=2)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in visible] == ["cat → dog (90%)", "cat → dog (80%)"]
+    assert fig.get_suptitle() == ("the 2 most confident mistakes (of 3 wrong, 5 images): "
+                                  "true → predicted (confidence)")
+    rgb = plots.plot_mistakes(x.repeat(3, axis=-1), [1, 1, 1, 1, 1], outputs)
+    assert [ax.get_title() for ax in rgb.axes if ax.get_visible()] == [
+        "1 → 0 (99%)", "1 → 0 (70%)"]
+    none = plots.plot_mistakes(x[:1], [1], [[0.1, 0.9]])
+    assert none.axes[0].texts[0].get_text() == "no mistake on these 1 images"
+    with pytest.raises(ValueError, match=r"`x` must be images of shape"):
+        plots.plot_mistakes(np.zeros((5, 4)), [0] * 5, outputs)
+
+
+def test_fit_equation_strings():
+    assert plots.fit_equation(2.0, 1.0) == "y = 2·x + 1"
+    assert plots.fit_equation(1.9987, 1.0213) == "y = 1.999·x + 1.021"
+    assert plots.fit_equation(-0.5, -3.25) == "y = −0.5·x − 3.25"
+    assert plots.fit_equation(3.14159, 0.0, digits=2) == "y = 3.1·x + 0"
+
+
+def test_fit_plot_shows_the_learned_equation(make_dense):
+    model = make_dense([[2.5]], [-1.25], activation=None, name="line")
+    x = np.linspace(-1, 1, 20, dtype="float32")
+    fig = plots.plot_fit(model, x, 2.5 * x - 1.25)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["data", "model: y = 2.5·x − 1.25"]
+    curved = plots.plot_fit(lambda v: v[:, 0] ** 2, x, x ** 2)
+    assert [t.get_text() for t in curved.axes[0].get_legend().get_texts()] == ["data", "model"]
+
+
+def test_plot_histories_errors():
+    with pytest.raises(TypeError, match=r"`histories` must be a dict"):
+        plots.plot_histories([{"loss": [1.0]}])
+    with pytest.raises(ValueError, match=r"`histories` holds no epoch"):
+        plots.plot_histories({"a": {"loss": []}})

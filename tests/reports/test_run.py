@@ -384,3 +384,63 @@ def test_class_names_that_do_not_fit_the_matrix_fall_back_to_indices(tmp_path):
     ev = json.loads((tmp_path / "metrics.json").read_text())["evaluation"]
     assert list(ev["per_class"]) == ["0", "1"]
     assert (tmp_path / "plots" / "confusion_matrix.png").is_file()
+
+
+# --------------------------------------------------------------------------- new in issue 13
+
+
+def _image_classifier():
+    """4x4 grey images; p(class 1) = softmax([2, sum of pixels])[1]: "bright" images are 1."""
+    from kerasdl.data import Dataset
+
+    model = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(2, activation="softmax")], name="bright")
+    kernel = np.stack([np.zeros(16), np.ones(16)], axis=1).astype("float32")
+    model.layers[-1].set_weights([kernel, np.array([2.0, 0.0], "float32")])
+    levels = np.array([0.0, 0.04, 0.1, 0.2, 0.3, 0.5], "float32")  # sums 0 .. 8
+    x = np.repeat(levels, 16).reshape(6, 4, 4, 1)
+    y = np.array([1, 1, 0, 0, 0, 1])  # predictions 0 0 0 1 1 1 -> 4 mistakes
+    data = Dataset(x, y, x_test=x, y_test=y, task="multiclass", num_classes=2,
+                   class_names=["dark", "bright"], name="brightness")
+    return model, data
+
+
+def test_image_classification_gets_the_mistakes_gallery(tmp_path, png_size):
+    model, data = _image_classifier()
+    write_run(tmp_path, model=model, data=data, evaluation={
+        "part": "test", "confusion_matrix": [[1, 2], [2, 1]]})
+    assert sorted(p.name for p in (tmp_path / "plots").iterdir()) == [
+        "confusion_matrix.png", "mistakes.png"]
+    assert png_size(tmp_path / "plots" / "mistakes.png")[0] > 0
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "The test images the model got most wrong" in page
+    from kerasdl.reports import most_confident_mistakes
+
+    outputs = model.predict(data.x_test, verbose=0)
+    # confidences of the mistakes: 0.943 (4), 0.881 (0), 0.796 (1), 0.769 (3)
+    assert most_confident_mistakes(data.y_test, outputs).tolist() == [4, 0, 1, 3]
+
+
+def test_exports_are_listed_with_format_link_and_size(tmp_path):
+    write_run(tmp_path, plots=False)
+    (tmp_path / "export").mkdir()
+    (tmp_path / "export" / "model.onnx").write_bytes(b"x" * 2048)
+    manifest = [
+        {"format": "onnx", "path": "export/model.onnx", "bytes": 2048, "max_abs_diff": 3e-7,
+         "created": "2026-12-03T10:00:00+00:00"},
+        {"format": "tflite", "path": "export/model.tflite", "bytes": 1500000,
+         "max_abs_diff": None, "created": "2026-12-03T10:01:00+00:00"},
+    ]
+    (tmp_path / "export" / "exports.json").write_text(json.dumps(manifest))
+    from kerasdl.reports import build_report
+
+    page = build_report(tmp_path).read_text(encoding="utf-8")
+    assert ('<tr><td>onnx</td><td><a href="export/model.onnx"><code>export/model.onnx</code>'
+            '</a></td><td class="n">2.0 kB</td><td class="n">3e-07</td>'
+            '<td>2026-12-03T10:00:00+00:00</td></tr>') in page
+    assert ('<tr><td>tflite</td><td><code>export/model.tflite</code> (missing)</td>'
+            '<td class="n">1.50 MB</td><td>—</td><td>2026-12-03T10:01:00+00:00</td></tr>'
+            ) in page
+    (tmp_path / "export" / "exports.json").write_text("[{")
+    page = build_report(tmp_path).read_text(encoding="utf-8")
+    assert "exports.json is damaged: it is not valid JSON" in page
