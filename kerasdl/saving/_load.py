@@ -1,7 +1,11 @@
 """Safe model loading and atomic model saving."""
 
+import contextlib
 import importlib
 import os
+import re
+import shutil
+import tempfile
 from pathlib import Path
 
 from kerasdl import _validation as V
@@ -17,6 +21,12 @@ _KERASDL_SERIALIZABLES = ("kerasdl.layers", "kerasdl.augment")
 # Phrases of Keras's own safe-mode refusals (a second line of defence behind our checks).
 _KERAS_SAFE_MODE_PHRASES = ("arbitrary code execution", "safe_mode=False",
                             "Non-modeling APIs are disallowed", "enable_unsafe_deserialization")
+# Phrases of Keras's deserializer refusing an entry in every mode (module-path functions,
+# registered_name pointing away from a built-in).
+_KERAS_REFUSAL_PHRASES = ("is not a KerasSaveable subclass", "does not use registered names",
+                          "because it is not a modeling function")
+# The canonical suffix Keras needs to see (it compares case-sensitively).
+_KERAS_SUFFIX = {"keras": ".keras", "h5": ".h5", "weights": ".weights.h5"}
 
 
 def _register_kerasdl_objects():
@@ -73,6 +83,30 @@ def _model_format(p, *, weights=False):
         "`.keras` or legacy `.h5`/`.hdf5`"
     raise ValueError(f"`path` must name a {allowed} file; received {str(p)!r} "
                      f"(suffix {p.suffix!r}).")
+
+
+@contextlib.contextmanager
+def _keras_readable(p, fmt):
+    """``p``, or a link to it named with the lowercase suffix Keras recognises.
+
+    kerasdl accepts suffixes in any case (``model.KERAS``); Keras dispatches on
+    ``str(path).endswith(".keras")``, so a file named otherwise is shown to it through a
+    symbolic link (a copy where links are not allowed) in a temporary folder.
+    """
+    suffix = _KERAS_SUFFIX[fmt]
+    if p.name.endswith(suffix) or (fmt == "h5" and p.name.endswith(".hdf5")):
+        yield p
+        return
+    folder = tempfile.mkdtemp(prefix="kerasdl-load-")
+    try:
+        alias = Path(folder) / f"model{suffix}"
+        try:
+            os.symlink(p.resolve(), alias)
+        except OSError:
+            shutil.copyfile(p, alias)
+        yield alias
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _check_weights_member(zf, p):
@@ -180,12 +214,16 @@ def _translate(e, p, *, what="model"):
                       RuntimeError, SystemError, UnicodeDecodeError, struct.error,
                       OverflowError)):
         return I.damaged(p, f"Keras could not read the {what}: {type(e).__name__}: {e}")
-    if isinstance(e, ValueError) and any(s in str(e) for s in _KERAS_SAFE_MODE_PHRASES):
-        return SecurityError(
-            f"Security refusal: Keras's safe mode refused to load {str(p)!r}: {e} "
-            f"{I.OPT_IN}"
-        )
     if isinstance(e, (ValueError, TypeError)):
+        text = str(e)
+        entry = _refused_entry(text)
+        if any(s in text for s in _KERAS_SAFE_MODE_PHRASES):
+            return SecurityError(
+                f"Security refusal: Keras's safe mode refused to load {str(p)!r}{entry}: "
+                f"{_line_with(text, _KERAS_SAFE_MODE_PHRASES)} {I.OPT_IN}")
+        if any(s in text for s in _KERAS_REFUSAL_PHRASES):
+            return I.refuse_keras(p, f"Keras's deserializer refused{entry or ' an entry'} "
+                                     f"({_line_with(text, _KERAS_REFUSAL_PHRASES)})")
         return type(e)(
             f"`path` {str(p)!r}: Keras could not rebuild the {what} ({e}). The file may be "
             f"damaged or saved by another Keras version, or it uses custom layers that are "
@@ -193,6 +231,23 @@ def _translate(e, p, *, what="model"):
             f"or pass custom_objects=)."
         )
     return None
+
+
+def _line_with(text, phrases, limit=300):
+    """The first line of ``text`` holding one of ``phrases`` (shortened to ``limit``)."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()] or [""]
+    line = next((ln for ln in lines if any(s in ln for s in phrases)), lines[0])
+    return line if len(line) <= limit else line[:limit - 3] + "..."
+
+
+def _refused_entry(text):
+    """`` (the entry class_name 'X', name 'y')`` from a Keras message's config dump."""
+    found = [m.group(1) for m in re.finditer(r"'class_name': '([^']{1,200})'", text)]
+    names = [m.group(1) for m in re.finditer(r"'name': '([^']{1,200})'", text)]
+    if not found:
+        return ""
+    named = f", name {names[-1]!r}" if names else ""
+    return f" (the entry class_name {found[-1]!r}{named})"
 
 
 def load_model(path, *, trust_source=False, custom_objects=None, compile=True):
@@ -249,9 +304,9 @@ def load_model(path, *, trust_source=False, custom_objects=None, compile=True):
         # The scope forces Keras's safe mode for this call (a global
         # keras.config.enable_unsafe_deserialization() cannot weaken it) and restores the
         # previous global setting afterwards, also for trust_source=True.
-        with safe_mode_scope(not trust_source):
-            return keras.saving.load_model(p, custom_objects=custom_objects, compile=compile,
-                                           safe_mode=not trust_source)
+        with safe_mode_scope(not trust_source), _keras_readable(p, info["format"]) as src:
+            return keras.saving.load_model(src, custom_objects=custom_objects,
+                                           compile=compile, safe_mode=not trust_source)
     except Exception as e:  # noqa: BLE001 - re-raised unchanged unless translated
         new = _translate(e, p)
         if new is None:
@@ -314,7 +369,8 @@ def load_weights(model, path, *, skip_mismatch=False):
                          f"kerasdl.load_model.")
     _register_kerasdl_objects()
     try:
-        model.load_weights(p, skip_mismatch=skip_mismatch)
+        with _keras_readable(p, fmt) as src:
+            model.load_weights(src, skip_mismatch=skip_mismatch)
     except Exception as e:  # noqa: BLE001
         if isinstance(e, (ValueError, KeyError)) and not isinstance(
                 e, (DamagedFileError, SecurityError, CheckpointError)) and not any(
