@@ -124,6 +124,26 @@ def _member_key(name):
     return name.rstrip("/").casefold()
 
 
+def _check_crcs(zf, infos, path):
+    """Decompress every member once to verify its CRC (``ZipFile.testzip``), except the JSON
+    members: their CRC is verified when :func:`member_json` reads them, after the size checks.
+    """
+    for info in infos:
+        if info.filename in JSON_MEMBERS or info.is_dir():
+            continue
+        try:
+            with zf.open(info) as f:
+                while f.read(2**20):
+                    pass
+        except zipfile.BadZipFile as e:
+            if "CRC" in str(e):
+                raise damaged(path, f"archive member {info.filename!r} fails its CRC "
+                                    f"check") from None
+            raise damaged(path, f"a member cannot be decompressed: {e}") from None
+        except (zlib.error, OSError, EOFError, ValueError, NotImplementedError) as e:
+            raise damaged(path, f"a member cannot be decompressed: {e}") from None
+
+
 def check_zip(path):
     """Check a ``.keras`` archive's structure; returns the open ``ZipFile`` (caller closes).
 
@@ -180,13 +200,7 @@ def check_zip(path):
         if total > BOMB_MIN_BYTES and total > MAX_EXPANSION * max(size, 1):
             raise refuse_structure(path, f"the archive expands to {total} bytes from {size} "
                                          f"on disk (a zip bomb)")
-        try:
-            bad = zf.testzip()
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
-                NotImplementedError) as e:
-            raise damaged(path, f"a member cannot be decompressed: {e}") from None
-        if bad is not None:
-            raise damaged(path, f"archive member {bad!r} fails its CRC check")
+        _check_crcs(zf, infos, path)
         return zf
     except BaseException:
         zf.close()
@@ -462,8 +476,12 @@ def member_json(zf, name, path):
     if info.file_size > limit:
         raise refuse_structure(path, f"its {name} is {info.file_size:,} bytes (at most "
                                      f"{limit:,}; a resource-exhaustion file)")
-    with zf.open(info) as f:
-        data = f.read(limit + 1)
+    try:
+        with zf.open(info) as f:
+            data = f.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
+            NotImplementedError) as e:
+        raise damaged(path, f"archive member {name!r} cannot be read ({e})") from None
     return parse_json(data, path, what=name, max_bytes=limit)
 
 

@@ -156,8 +156,6 @@ def check_model_file(path, *, trust_source=False, custom_objects=None):
     trust_source = V.check_bool("trust_source", trust_source)
     custom_objects = _check_custom_objects(custom_objects)
     fmt = _model_format(p)
-    if not trust_source:
-        _register_kerasdl_objects()
     if fmt == "keras":
         zf = I.check_zip(p)
         try:
@@ -190,6 +188,8 @@ def check_model_file(path, *, trust_source=False, custom_objects=None):
     if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
         raise I.damaged(p, "its model config does not describe a Keras object")
     if not trust_source:
+        # After the bounded parse: a hostile file is refused before Keras is even imported.
+        _register_kerasdl_objects()
         for where, cfg in configs.items():
             if cfg is not None:
                 I.check_config(cfg, p, custom_objects=custom_objects, where=where)
@@ -222,8 +222,8 @@ def _translate(e, p, *, what="model"):
                 f"Security refusal: Keras's safe mode refused to load {str(p)!r}{entry}: "
                 f"{_line_with(text, _KERAS_SAFE_MODE_PHRASES)} {I.OPT_IN}")
         if any(s in text for s in _KERAS_REFUSAL_PHRASES):
-            return I.refuse_keras(p, f"Keras's deserializer refused{entry or ' an entry'} "
-                                     f"({_line_with(text, _KERAS_REFUSAL_PHRASES)})")
+            return I.refuse_keras(p, f"Keras's deserializer refused an entry{entry}: "
+                                     f"{_line_with(text, _KERAS_REFUSAL_PHRASES).rstrip('.')}")
         return type(e)(
             f"`path` {str(p)!r}: Keras could not rebuild the {what} ({e}). The file may be "
             f"damaged or saved by another Keras version, or it uses custom layers that are "
@@ -234,20 +234,26 @@ def _translate(e, p, *, what="model"):
 
 
 def _line_with(text, phrases, limit=300):
-    """The first line of ``text`` holding one of ``phrases`` (shortened to ``limit``)."""
+    """The sentences of ``text`` up to the first holding one of ``phrases`` (shortened)."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()] or [""]
     line = next((ln for ln in lines if any(s in ln for s in phrases)), lines[0])
+    line = line.removeprefix("Exception encountered: ")
+    kept = []
+    for sentence in re.split(r"(?<=\.) ", line):
+        kept.append(sentence)
+        if any(s in sentence for s in phrases):
+            break
+    line = " ".join(kept)
     return line if len(line) <= limit else line[:limit - 3] + "..."
 
 
 def _refused_entry(text):
-    """`` (the entry class_name 'X', name 'y')`` from a Keras message's config dump."""
-    found = [m.group(1) for m in re.finditer(r"'class_name': '([^']{1,200})'", text)]
-    names = [m.group(1) for m in re.finditer(r"'name': '([^']{1,200})'", text)]
-    if not found:
-        return ""
-    named = f", name {names[-1]!r}" if names else ""
-    return f" (the entry class_name {found[-1]!r}{named})"
+    """`` (entry class_name 'X')`` when Keras's message dumps the refused entry (``Full object
+    config: {...}``); otherwise ``""`` (Keras's sentence then names the class or function)."""
+    marks = [m.end() for m in re.finditer(r"Full object config: ", text)]
+    found = re.match(r"\{[^{}]*?'class_name': '([^']{1,200})'", text[marks[-1]:]) if marks \
+        else None
+    return f" (entry class_name {found.group(1)!r})" if found else ""
 
 
 def load_model(path, *, trust_source=False, custom_objects=None, compile=True):
