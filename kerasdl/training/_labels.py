@@ -62,8 +62,25 @@ def _classifier_head(model):
     return None
 
 
+def _check_rows_sum_to_one(y, units, name):
+    sums = y.sum(axis=1)
+    off = ~np.isclose(sums, 1.0, atol=1e-3)
+    if off.any():
+        row = int(np.flatnonzero(off)[0])
+        raise ValueError(
+            f"`{name}` has rows that do not sum to 1 (row {row} sums to "
+            f"{format_number(sums[row])}: multi-hot labels?) but the model's output layer is a "
+            f"{units}-class softmax, which predicts exactly one class per sample. For "
+            f"multi-label data use a sigmoid head with loss='binary_crossentropy'; for "
+            f"single-label data pass one-hot rows or integer class labels.")
+
+
 def check_targets_fit_head(model, y, name="y_train"):
-    """Refuse continuous (non-integer) targets for a model with a classifier head.
+    """Refuse targets a classifier head cannot be trained or scored on.
+
+    Continuous (fractional) targets for a softmax or sigmoid head (sigmoid targets in
+    [0, 1] and softmax rows summing to 1 are soft labels and pass), and multi-hot rows for a
+    softmax head.
 
     Args:
         model: the Keras model.
@@ -71,22 +88,23 @@ def check_targets_fit_head(model, y, name="y_train"):
         name: the targets' argument name for the message. Defaults to "y_train".
 
     Raises:
-        ValueError: ``y`` holds fractional values but the output layer is a softmax or
-            sigmoid classifier head.
+        ValueError: the targets do not fit the classifier head.
     """
     y = np.asarray(y)
-    if y.dtype.kind != "f" or not y.size:
-        return
-    fractional = np.mod(y, 1) != 0
-    if not fractional.any():
+    if y.dtype.kind not in "biuf" or not y.size:
         return
     head = _classifier_head(model)
     if head is None:
         return
     units, activation = head
-    in_unit = bool(np.all((y >= 0) & (y <= 1)))
-    if in_unit and (activation == "sigmoid" or (y.ndim == 2 and y.shape[1] == units)):
-        return  # soft labels (probabilities, label smoothing, mixup) are fine
+    if activation != "sigmoid" and units > 1 and y.ndim == 2 and y.shape[1] == units:
+        _check_rows_sum_to_one(y, units, name)
+        return
+    fractional = np.mod(y, 1) != 0 if y.dtype.kind == "f" else None
+    if fractional is None or not fractional.any():
+        return
+    if activation == "sigmoid" and np.all((y >= 0) & (y <= 1)):
+        return  # probabilities / soft labels for a sigmoid head are fine
     bad = y[fractional].reshape(-1)[0]
     what = (f"a {units}-class {activation} classifier" if units > 1 else
             f"a 1-unit {activation} (binary) classifier")
