@@ -295,10 +295,11 @@ def h5_attr_json(h5, key, path):
         return None
     if not isinstance(raw, (str, bytes)):
         raw = raw.tobytes() if hasattr(raw, "tobytes") else str(raw)
-    return parse_json(raw, path, what=f"attribute {key!r}")
+    # (variable-length strings report a small storage size, so the size is checked again)
+    return parse_json(raw, path, what=f"attribute {key!r}", max_bytes=L.MAX_CONFIG_BYTES)
 
 
-def parse_json(raw, path, *, what, max_bytes=L.MAX_CONFIG_BYTES):
+def parse_json(raw, path, *, what, max_bytes):
     """Parse JSON that must hold an object, within the resource limits of ``_limits``.
 
     Raises:

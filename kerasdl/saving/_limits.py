@@ -74,6 +74,10 @@ def prescan(raw, *, max_bytes):
     values = bare.count(b",") + bare.count(b"[") + bare.count(b"{") + 1
     if values > MAX_VALUES:
         raise LimitExceeded(f"holds up to {values:,} JSON values (at most {MAX_VALUES:,})")
+    objects = raw.count(b'"class_name"')  # an upper bound: every object has this key
+    if objects > MAX_OBJECTS:
+        raise LimitExceeded(f"describes up to {objects:,} Keras objects (at most "
+                            f"{MAX_OBJECTS:,})")
     depth = _depth(bare)
     if depth > MAX_DEPTH:
         raise LimitExceeded(f"nests {depth:,} levels deep (at most {MAX_DEPTH})")
