@@ -957,3 +957,15 @@ def test_aliasing_member_names_refused(saved, tmp_path, name, pattern):
         kerasdl.saving.check_model_file(bad)
     with pytest.raises(SecurityError, match=r"no opt-in"):
         kerasdl.load_model(bad, trust_source=True)
+
+
+def test_reliability_doc_examples_run(tmp_path, monkeypatch, capsys):
+    """Every Python example of docs/reliability.md runs and prints what it promises."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "reliability.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert len(blocks) >= 3
+    monkeypatch.chdir(tmp_path)
+    for code in blocks:
+        exec(compile(code, "<reliability.md>", "exec"), {"__name__": "__doc__"})
+    printed = capsys.readouterr().out.split()
+    assert printed.count("True") >= 2 and "Sequential" in printed
