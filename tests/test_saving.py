@@ -840,13 +840,18 @@ def test_registered_alias_of_a_code_layer_refused(saved, tmp_path):
         kerasdl.saving.check_model_file(bad, custom_objects={"Harmless": keras.layers.Lambda})
 
 
-def test_nested_api_path_lambda_refused(saved, tmp_path, marker):
-    lam = {"module": "keras", "class_name": "layers.Lambda", "registered_name": None,
+def _nested_lambda(saved, tmp_path, module, class_name):
+    """The saved model with a Sequential holding a Lambda (spelled module + class_name)."""
+    lam = {"module": module, "class_name": class_name, "registered_name": None,
            "config": {"name": "lam", "function": {"class_name": "__lambda__", "config": {
                "code": "AAAA", "defaults": None, "closure": None}}, "arguments": {}}}
-    bad = _with_layer(saved, tmp_path, {"module": "keras", "class_name": "Sequential",
-                                        "registered_name": None,
-                                        "config": {"name": "inner", "layers": [lam]}})
+    return _with_layer(saved, tmp_path, {"module": "keras", "class_name": "Sequential",
+                                         "registered_name": None,
+                                         "config": {"name": "inner", "layers": [lam]}})
+
+
+def test_nested_api_path_lambda_refused(saved, tmp_path, marker):
+    bad = _nested_lambda(saved, tmp_path, "keras", "layers.Lambda")
     with pytest.raises(SecurityError, match=r"Lambda layer at "
                                             r"config\.json\.config\.layers\[1\]\.config\."
                                             r"layers\[0\]"):
@@ -905,12 +910,7 @@ def test_keras_refusals_named_as_security(saved, tmp_path, monkeypatch, activati
 
 def test_keras_safe_mode_refusal_of_nested_lambda_is_security(saved, tmp_path, monkeypatch,
                                                               marker):
-    lam = {"module": "keras.layers", "class_name": "Lambda", "registered_name": None,
-           "config": {"name": "lam", "function": {"class_name": "__lambda__", "config": {
-               "code": "AAAA", "defaults": None, "closure": None}}, "arguments": {}}}
-    bad = _with_layer(saved, tmp_path, {"module": "keras", "class_name": "Sequential",
-                                        "registered_name": None,
-                                        "config": {"name": "inner", "layers": [lam]}})
+    bad = _nested_lambda(saved, tmp_path, "keras.layers", "Lambda")
     monkeypatch.setattr(_inspect, "check_config", lambda *a, **k: None)
     with pytest.raises(SecurityError, match=r"Keras's safe mode refused to load .*Lambda.*"
                                             r"arbitrary code execution.*trust_source=True"):

@@ -100,13 +100,14 @@ def _warn_missing(alloc, labels, sizes, n):
             continue
         missing = np.flatnonzero(alloc[:, j] == 0)
         if missing.size:
+            plural = missing.size > 1
+            shown = ", ".join(format_number(v) for v in labels[missing][:10])
             warnings.warn(
                 f"split: the {name} part ({int(sizes[j])} of {n} samples) holds no sample of "
-                f"class{'es' if missing.size > 1 else ''} "
-                f"{', '.join(format_number(v) for v in labels[missing][:10])}"
-                f"{' ...' if missing.size > 10 else ''} ({len(labels)} classes in all); its "
-                f"scores will not cover {'them' if missing.size > 1 else 'it'}. Use a larger `{name}` fraction to include every "
-                f"class.", UserWarning, stacklevel=3)
+                f"class{'es' if plural else ''} {shown}{' ...' if missing.size > 10 else ''} "
+                f"({len(labels)} classes in all); its scores will not cover "
+                f"{'them' if plural else 'it'}. Use a larger `{name}` fraction to include "
+                f"every class.", UserWarning, stacklevel=3)
 
 
 def _round_matrix(ideal, row_sums, col_sums, rng):
