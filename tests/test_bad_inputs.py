@@ -114,8 +114,6 @@ CASES = [
                  r"stratify=False"),
     ("split-fractions-exact", lambda c: data.split(X4, Y3, val=0.1 + 0.2, test=0.7),
      ValueError, r"received val=0\.30000000000000004 \+ test=0\.7"),
-    ("arrays-single-member-class", lambda c: data.from_arrays(X41, Y41, val=0.05, test=0.2),
-     ValueError, r"`y`: the least populated class \(label 7\) has only 1 member"),
     ("arrays-label-2**40", lambda c: data.from_arrays(X4, BIG, task="multiclass",
                                                        num_classes=3),
      ValueError, r"`y_train` holds label 1099511627776 .*\[0, 3\)"),

@@ -182,10 +182,13 @@ def _augmenting_path(start, allowed, add, col_left):
     return None
 
 
-def split_indices(n, y=None, *, val=0.0, test=0.3, stratify=True, seed=0):
+def split_indices(n, y=None, *, val=0.0, test=0.3, stratify=True, seed=0, strict=False):
     """Index arrays ``(train, val, test)`` of a seeded (stratified) split of ``n`` samples.
 
-    See :func:`split`. The index arrays are shuffled within each part.
+    See :func:`split`. The index arrays are shuffled within each part. With ``strict=True``
+    (what :func:`split` passes) a stratified split refuses a class with fewer samples than
+    there are parts; otherwise (the dataset loaders, which offer no ``stratify`` choice for
+    every source) the warning about classes missing from a part says so.
     """
     n_train, n_val, n_test = part_sizes(n, val, test)
     rng = np.random.default_rng(seed)
@@ -195,7 +198,8 @@ def split_indices(n, y=None, *, val=0.0, test=0.3, stratify=True, seed=0):
         return perm[:n_train], perm[n_train:n_train + n_val], perm[n_train + n_val:]
     counts = np.bincount(classes)
     sizes = np.array([n_train, n_val, n_test], dtype=np.int64)
-    _check_class_counts(counts, labels, sizes)
+    if strict:
+        _check_class_counts(counts, labels, sizes)
     ideal = counts[:, None] * sizes[None, :] / n
     alloc = _round_matrix(ideal, counts, sizes, rng)
     _warn_missing(alloc, labels, sizes, n)
@@ -257,7 +261,8 @@ def split(x, y, *, val=0.0, test=0.3, stratify=True, seed=0):
     check_same_length("x", x, "y", y)
     stratify = check_bool("stratify", stratify)
     seed = check_int("seed", seed, min_value=0)
-    tr, va, te = split_indices(len(x), y, val=val, test=test, stratify=stratify, seed=seed)
+    tr, va, te = split_indices(len(x), y, val=val, test=test, stratify=stratify, seed=seed,
+                               strict=True)
     out = [x[tr], y[tr]]
     for idx in (va, te):
         out += [x[idx], y[idx]] if len(idx) else [None, None]

@@ -79,7 +79,7 @@ def test_stratification_property(counts, val, test, seed):
         return  # too few samples for the requested parts: covered by the error tests
     if min(counts) < sum(1 for k in sizes if k):
         with pytest.raises(ValueError, match=r"`y`: the least populated class"):
-            split_indices(n, y, val=val, test=test, seed=seed)
+            split_indices(n, y, val=val, test=test, seed=seed, strict=True)
         return  # a class smaller than the number of parts is refused (tested below)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # a part too small for every class
@@ -207,3 +207,14 @@ def test_fractions_printed_exactly():
     with pytest.raises(ValueError, match=r"received val=0\.30000000000000004 \+ test=0\.7 = "
                                          r"1\.$"):
         split(np.zeros((10, 1)), np.zeros(10), val=0.1 + 0.2, test=0.7)
+
+
+def test_loaders_split_a_single_member_class_with_a_warning_naming_it():
+    """The dataset loaders (no stratify choice for every source) say so instead of refusing."""
+    from kerasdl.data import from_arrays
+
+    y = np.r_[np.arange(40) % 2, 7]
+    with pytest.warns(UserWarning, match=r"split: the test part \(8 of 41 samples\) holds no "
+                                         r"sample of class 7 \(3 classes in all\)"):
+        ds = from_arrays(np.zeros((41, 4), "float32"), y, val=0.05, test=0.2)
+    assert len(ds.x_train) + len(ds.x_val) + len(ds.x_test) == 41
