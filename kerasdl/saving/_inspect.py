@@ -5,18 +5,26 @@ nothing is unpickled, so a hostile file can be refused before it can run code. T
 
 * ``.keras`` (zip): it is a zip archive (else damaged/truncated), its members' CRCs match,
   no member path escapes the archive (absolute paths, ``..``, backslashes, drive letters),
-  no duplicate names, a bounded member count, and no member (nor the whole archive) that
-  expands far beyond its stored size (zip bomb).
+  no member aliases another when extracted (``./x``, ``a//b``, ``x/`` next to ``x``, names
+  equal but for case, duplicates), a bounded member count, bounded JSON members, and no
+  member (nor the whole archive) that expands far beyond its stored size (zip bomb).
 * HDF5 (``.h5`` legacy models, ``.weights.h5`` and the weights inside a ``.keras``): it is an
   HDF5 file that opens, with no external links or external/virtual datasets (which make
   the loader read other files on disk).
+* The JSON (``config.json``, ``metadata.json``, the HDF5 config attributes) is parsed within
+  the resource limits of :mod:`kerasdl.saving._limits` (size, values, depth, strings, lists,
+  objects, layers), most checked before parsing.
 * The model config (``config.json`` or the ``model_config``/``training_config`` HDF5
-  attributes): no Python lambda or code-carrying layer (``Lambda``, ``TFSMLayer``,
+  attributes), each entry resolved as Keras's deserializer resolves it
+  (:mod:`kerasdl.saving._resolve`): no Python lambda or code-carrying layer (``Lambda``,
+  ``TFSMLayer``,
   ``TorchModuleWrapper``, ``JaxLayer``, ``FlaxLayer``), no object from a module outside
   ``keras``/``kerasdl`` unless it is registered with
   ``keras.saving.register_keras_serializable`` or passed in ``custom_objects``, no
   reference to Keras's non-modeling APIs (``enable_unsafe_deserialization``...), no key
-  that tries to switch safe mode off, no vocabulary file outside the archive.
+  that tries to switch safe mode off, no vocabulary file, path or URL outside the archive,
+  and none of the entries Keras's deserializer refuses in every mode (``builtins`` functions
+  that are not Keras built-ins, functions by module path, misleading ``registered_name``).
 """
 
 import os

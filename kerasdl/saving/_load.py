@@ -124,8 +124,11 @@ def check_model_file(path, *, trust_source=False, custom_objects=None):
     """Inspect a model file without loading it; raise if it is damaged or unsafe.
 
     Runs every check :func:`load_model` runs before it hands the file to Keras: the
-    archive's structure (zip integrity, path traversal, zip bombs), HDF5 integrity and
-    external links, and (unless ``trust_source=True``) the model config, which must not
+    archive's structure (zip integrity, path traversal, aliasing member names, zip bombs),
+    HDF5 integrity and external links, resource limits on the JSON (size, values, nesting
+    depth, strings, lists, objects, layers: a breach is a `SecurityError` within a
+    second, before Keras is imported), and (unless ``trust_source=True``) the model
+    config, each entry resolved the way Keras's deserializer resolves it, which must not
     hold code (Lambda layers, lambdas, objects from modules outside keras/kerasdl that
     are not registered, attempts to switch safe mode off). Nothing is imported, built or
     unpickled.
