@@ -36,6 +36,7 @@ __all__ = [
     "PARAMETERS",
     "check_param",
     "invalid_values",
+    "format_number",
 ]
 
 
@@ -49,6 +50,25 @@ def describe(value, limit=80):
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return text
+
+
+def format_number(value):
+    """A number as text, exactly: an integer in full (``2**40`` -> ``1099511627776``, never
+    ``1.09951e+12``), a float by its shortest round-trip form (``0.1``, ``1e-07``), and a float
+    holding an integer below 2**53 without a trailing ``.0``."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (numbers.Integral, np.integer)):
+        return str(int(value))
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if number.is_integer() and abs(number) < 2**53:
+        return str(int(number))
+    if isinstance(value, np.floating):
+        return str(value)  # numpy's shortest text that round-trips in the value's precision
+    return repr(number)
 
 
 def _type_names(types):
@@ -124,11 +144,12 @@ def check_number(name, value, *, min_value=None, max_value=None, min_inclusive=T
     lo_ok = min_value is None or (value >= min_value if min_inclusive else value > min_value)
     hi_ok = max_value is None or (value <= max_value if max_inclusive else value < max_value)
     if not (lo_ok and hi_ok):
-        lo = "-inf" if min_value is None else f"{min_value:g}"
-        hi = "inf" if max_value is None else f"{max_value:g}"
+        lo = "-inf" if min_value is None else format_number(min_value)
+        hi = "inf" if max_value is None else format_number(max_value)
         left = "[" if (min_value is not None and min_inclusive) else "("
         right = "]" if (max_value is not None and max_inclusive) else ")"
-        raise ValueError(f"`{name}` must be in {left}{lo}, {hi}{right}; received {value:g}.")
+        raise ValueError(f"`{name}` must be in {left}{lo}, {hi}{right}; received "
+                         f"{format_number(value)}.")
     return value
 
 
@@ -298,14 +319,14 @@ def check_labels(name, y, *, task, num_classes=None):
     if flat.dtype.kind == "f" and not np.all(np.equal(np.mod(flat, 1), 0)):
         bad = flat[np.mod(flat, 1) != 0][0]
         raise ValueError(f"`{name}` must hold integer class labels for a {task} task; "
-                         f"received fractional value {bad:g}. Use task='regression' for "
-                         f"continuous targets.")
+                         f"received fractional value {format_number(bad)}. Use "
+                         f"task='regression' for continuous targets.")
     upper = 2 if task == "binary" else num_classes
     if flat.size and flat.min() < 0:
-        raise ValueError(f"`{name}` holds negative label {flat.min():g}; labels must be in "
-                         f"[0, {upper if upper is not None else 'num_classes'}).")
+        raise ValueError(f"`{name}` holds negative label {format_number(flat.min())}; labels "
+                         f"must be in [0, {upper if upper is not None else 'num_classes'}).")
     if upper is not None and flat.size and flat.max() >= upper:
-        raise ValueError(f"`{name}` holds label {flat.max():g} but labels must be in "
+        raise ValueError(f"`{name}` holds label {format_number(flat.max())} but labels must be in "
                          f"[0, {upper}) for {upper} classes.")
     return "sparse"
 

@@ -30,6 +30,11 @@ Y3 = np.arange(40) % 3
 YB = np.arange(40) % 2
 IMG = RNG.random((12, 8, 8, 1)).astype("float32")
 IMG_Y = np.arange(12) % 3
+FLOAT_Y = (np.arange(40) * 0.25 + 0.5).astype("float32")  # regression targets 0.5 .. 10.25
+MULTI_HOT = np.eye(3)[Y3]
+MULTI_HOT[:, 0] = 1  # row 1 is [1, 1, 0]
+BIG = np.where(Y3 == 2, 2**40, Y3).astype("int64")
+X41, Y41 = np.zeros((41, 4), "float32"), np.r_[Y3, 7]  # class 7 has a single sample
 
 
 def with_nan(x, index=(3, 1)):
@@ -73,6 +78,11 @@ class Known:
         self.reason = reason
 
 
+WIRE_TRAIN = Known("train/find_lr must call kerasdl.training._labels.check_targets_fit_head "
+                   "after check_fits_model (helper 'arch' owns kerasdl/training/_train.py and "
+                   "_lr_finder.py; the coordinator wires it)")
+
+
 # (id, call(ctx), exception type, regex the message must match[, xfail reason])
 CASES = [
     # ------------------------------------------------------------------ data.load
@@ -99,6 +109,20 @@ CASES = [
      ValueError, r"`x`.*`y`.*40 and 39"),
     ("split-empty", lambda c: data.split(np.zeros((0, 4)), np.zeros(0)),
      ValueError, r"`x` is empty \(shape \(0, 4\)\)"),
+    ("split-single-member-class", lambda c: data.split(X41, Y41, val=0.05),
+     ValueError, r"`y`: the least populated class \(label 7\) has only 1 member.*"
+                 r"stratify=False"),
+    ("split-fractions-exact", lambda c: data.split(X4, Y3, val=0.1 + 0.2, test=0.7),
+     ValueError, r"received val=0\.30000000000000004 \+ test=0\.7"),
+    ("arrays-label-2**40", lambda c: data.from_arrays(X4, BIG, task="multiclass",
+                                                       num_classes=3),
+     ValueError, r"`y_train` holds label 1099511627776 .*\[0, 3\)"),
+    ("arrays-negative-label-2**40", lambda c: data.from_arrays(X4, -BIG, task="multiclass",
+                                                                num_classes=3),
+     ValueError, r"`y_train` holds negative label -1099511627776;"),
+    ("arrays-fractional-label-exact", lambda c: data.from_arrays(
+        X4, np.where(Y3 == 2, 0.1 + 0.2, Y3), task="multiclass", num_classes=3),
+     ValueError, r"`y_train` must hold integer class labels.*0\.30000000000000004"),
     ("split-seed-type", lambda c: data.split(X4, Y3, seed=1.5),
      TypeError, r"`seed`.*1\.5"),
     ("arrays-nan", lambda c: data.from_arrays(with_nan(X4), Y3),
@@ -179,6 +203,14 @@ CASES = [
     ("train-onehot-labels-sparse-model", lambda c: train(c, c.mlp(), (X4, np.eye(3)[Y3])),
      ValueError, r"'sparse_categorical_crossentropy' expects integer class labels but "
                  r"`y_train` is one-hot"),
+    ("train-float-targets-classifier", lambda c: train(c, c.mlp(), (X4, FLOAT_Y)),
+     ValueError, r"`y_train` holds continuous values \(e\.g\. 0\.5\).*3-class softmax",
+     WIRE_TRAIN),
+    ("train-multi-hot-softmax", lambda c: train(c, c.mlp(), (X4, MULTI_HOT)),
+     ValueError, r"`y_train` has rows that do not sum to 1", WIRE_TRAIN),
+    ("train-negative-lr-exact", lambda c: train(c, c.mlp(), (X4, Y3),
+                                                learning_rate=-123456789.0),
+     ValueError, r"`learning_rate`.*received -123456789\."),
     ("train-uint8-images", lambda c: train(c, c.cnn(), ((IMG * 255).astype("uint8"), IMG_Y)),
      ValueError, r"`x_train`.*uint8.*255"),
     ("train-unknown-optimizer", lambda c: train(c, c.mlp(), (X4, Y3), optimizer="adamm"),
@@ -200,6 +232,27 @@ CASES = [
      ValueError, r"`\w+`.*shape \(2,\).*\(4,\)"),
     ("evaluate-label-out-of-range", lambda c: kerasdl.evaluate(c.mlp(), (X4, Y3 + 5)),
      ValueError, r"`\w+`.*label 7 .*\[0, 3\)"),
+    ("evaluate-onehot-labels-sparse-model", lambda c: kerasdl.evaluate(c.mlp(),
+                                                                      (X4, np.eye(3)[Y3])),
+     ValueError, r"'sparse_categorical_crossentropy' expects integer class labels but "
+                 r"`y_test` is one-hot"),
+    ("evaluate-sparse-labels-onehot-model", lambda c: kerasdl.evaluate(c.mlp(one_hot=True),
+                                                                       (X4, Y3)),
+     ValueError, r"'categorical_crossentropy' expects one-hot labels but `y_test` holds "
+                 r"integer class labels"),
+    ("evaluate-float-targets-classifier", lambda c: kerasdl.evaluate(c.mlp(), (X4, FLOAT_Y)),
+     ValueError, r"`y_test` holds continuous values \(e\.g\. 0\.5\) but the model's output "
+                 r"layer is a 3-class softmax classifier"),
+    ("evaluate-float-targets-binary", lambda c: kerasdl.evaluate(c.mlp(task="binary"),
+                                                                 (X4, FLOAT_Y)),
+     ValueError, r"`y_test` holds continuous values \(e\.g\. 0\.5\).*1-unit sigmoid "
+                 r"\(binary\) classifier"),
+    ("evaluate-multi-hot-softmax", lambda c: kerasdl.evaluate(c.mlp(), (X4, MULTI_HOT)),
+     ValueError, r"`y_test` has rows that do not sum to 1 \(row 1 sums to 2: multi-hot"),
+    ("evaluate-label-2**40", lambda c: kerasdl.evaluate(c.mlp(), (X4, BIG)),
+     ValueError, r"`y_test` holds label 1099511627776 but labels must be in \[0, 3\)"),
+    ("find-lr-float-targets-classifier", lambda c: kerasdl.find_lr(c.mlp(), (X4, FLOAT_Y)),
+     ValueError, r"`y_train` holds continuous values", WIRE_TRAIN),
     ("evaluate-batch-size", lambda c: kerasdl.evaluate(c.mlp(), (X4, Y3), batch_size=0),
      ValueError, r"`batch_size`.*0"),
     ("find-lr-range", lambda c: kerasdl.find_lr(c.mlp(), (X4, Y3), start_lr=1.0, end_lr=0.1),

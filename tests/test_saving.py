@@ -8,6 +8,7 @@ payloads do create the marker when the user opts in with ``trust_source=True``).
 import json
 import os
 import pickle
+import re
 import stat
 import sys
 import zipfile
@@ -627,3 +628,344 @@ def test_checkpoint_loader_uses_safe_loading(tmp_path):
     bad = rewrite_keras(good, tmp_path / good.name, config=config)
     with pytest.raises(SecurityError, match=r"Security refusal.*'os\.system'"):
         load_checkpoint_model(bad)
+
+
+# ------------------------------------------- issue 14: resource-bounded parsing (limits)
+
+
+def config_with_junk(saved, tmp_path, junk, *, name="junk.keras", stored=False):
+    """A copy of the saved model whose config.json ends with a ``"junk"`` key."""
+    _, path = saved
+    bad = tmp_path / name
+    method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(bad, "w", method) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "config.json":
+                data = data.rstrip()[:-1] + b', "junk": ' + junk + b"}"
+            zout.writestr(info.filename, data)
+    return bad
+
+
+def timed_refusal(call, pattern, *, memory=False):
+    """Run ``call``; it must raise SecurityError matching ``pattern``. Returns the seconds it
+    took, and with ``memory=True`` also the peak MiB Python allocated in a second run
+    (tracemalloc slows allocation, so the two are measured apart)."""
+    import time
+    import tracemalloc
+
+    start = time.perf_counter()
+    with pytest.raises(SecurityError, match=pattern):
+        call()
+    seconds = time.perf_counter() - start
+    if not memory:
+        return seconds
+    tracemalloc.start()
+    try:
+        with pytest.raises(SecurityError, match=pattern):
+            call()
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+    return seconds, peak
+
+
+def test_issue_15mb_nested_empty_lists_refused_fast(saved, tmp_path):
+    """The issue's 16 KB .keras whose config inflates to 15 MB of nested empty lists (it
+    took Keras ~50 s and 2 GB to load, check_model_file over 100 s)."""
+    block = b"[" * 900 + b"]" * 900
+    bad = config_with_junk(saved, tmp_path, b"[" + b",".join([block] * 8300) + b"]")
+    assert os.path.getsize(bad) < 200_000
+    pattern = (r"Security refusal.*config\.json holds up to 7,4\d\d,\d{3} JSON values \(at most "
+               r"2,000,000\).*resource-exhaustion.*no opt-in")
+    for call in (lambda: kerasdl.saving.check_model_file(bad), lambda: kerasdl.load_model(bad),
+                 lambda: kerasdl.load_model(bad, trust_source=True)):
+        seconds, peak = timed_refusal(call, pattern, memory=True)
+        assert seconds < 5, seconds
+        assert peak < 200, peak  # MiB; the text itself is 15 MB
+
+
+def test_issue_25mb_of_12m_numbers_refused_fast(saved, tmp_path):
+    """The issue's 25 MB config of 12 M numbers (34 s and 2.8 GB to load before)."""
+    digits = np.random.default_rng(0).integers(0, 10, 12_000_000).astype(np.uint8) + ord("0")
+    text = np.empty(24_000_000, np.uint8)
+    text[0::2], text[1::2] = digits, ord(",")
+    bad = config_with_junk(saved, tmp_path, b"[" + text[:-1].tobytes() + b"]", stored=True)
+    pattern = r"config\.json holds up to 12,000,\d{3} JSON values \(at most 2,000,000\)"
+    for call in (lambda: kerasdl.saving.check_model_file(bad), lambda: kerasdl.load_model(bad)):
+        seconds, peak = timed_refusal(call, pattern, memory=True)
+        assert seconds < 5, seconds
+        assert peak < 200, peak  # MiB; the text itself is 24 MB
+
+
+@pytest.mark.parametrize("junk, pattern", [
+    pytest.param(b"[" * 150 + b"]" * 150, r"nests 151 levels deep \(at most 100\)", id="depth"),
+    pytest.param(b'"' + b"A" * (2**20 + 1) + b'"',
+                 r"has a string of 1,048,577 characters \('AAAA.*at most 1,048,576\)",
+                 id="string"),
+    pytest.param(b"[" + b",".join([b"0"] * 1_000_001) + b"]",
+                 r"has a list of 1,000,001 items \(at most 1,000,000\)", id="list"),
+    pytest.param(b"[" + b",".join([b'{"class_name": "X"}'] * 200_001) + b"]",
+                 r"describes up to 200,0\d\d Keras objects \(at most 200,000\)", id="objects"),
+    pytest.param(b'{"layers": [' + b",".join([b"0"] * 50_001) + b"]}",
+                 r"describes more than 50,000 layers", id="layers"),
+])
+def test_each_limit_refused(saved, tmp_path, junk, pattern):
+    bad = config_with_junk(saved, tmp_path, junk)
+    seconds = timed_refusal(lambda: kerasdl.saving.check_model_file(bad),
+                            r"Security refusal.*config\.json " + pattern)
+    assert seconds < 5, seconds
+
+
+def test_oversized_members_refused_from_the_zip_directory(saved, tmp_path):
+    _, path = saved
+    big = rewrite_keras(path, tmp_path / "meta.keras", drop=("metadata.json",),
+                        extra=[("metadata.json", b'{"x": "' + b"a" * 2**20 + b'"}')])
+    with pytest.raises(SecurityError, match=r"its metadata\.json is 1,048,585 bytes \(at most "
+                                            r"1,048,576; a resource-exhaustion file\)"):
+        kerasdl.saving.check_model_file(big)
+
+
+def test_oversized_h5_config_attribute_refused(tmp_path, monkeypatch):
+    from kerasdl.saving import _limits
+
+    model = tiny_model()
+    model.save(tmp_path / "m.h5")
+    monkeypatch.setattr(_limits, "MAX_CONFIG_BYTES", 100)
+    with pytest.raises(SecurityError, match=r"attribute 'model_config' (is|in) [\d,]+ bytes "
+                                            r"\(at most 100\)"):
+        kerasdl.saving.check_model_file(tmp_path / "m.h5")
+
+
+def test_config_must_be_a_json_object_and_utf8(saved, tmp_path):
+    for i, text in enumerate([b"  [[[[]]]]", b'{"a": "\xff"}', b""]):
+        bad = config_with_junk(saved, tmp_path, b"0", name=f"c{i}.keras")
+        rewrite_keras(bad, tmp_path / f"d{i}.keras", drop=("config.json",),
+                      extra=[("config.json", text)])
+        with pytest.raises(DamagedFileError, match=DAMAGED):
+            kerasdl.saving.check_model_file(tmp_path / f"d{i}.keras")
+
+
+def test_real_models_pass_the_limits(saved):
+    """The saved model, and a 300-layer model, are far inside the limits."""
+    from kerasdl.saving import _limits
+
+    model = keras.Sequential([keras.Input((4,))] + [keras.layers.Dense(4) for _ in range(300)])
+    text = json.dumps(serialization_lib.serialize_keras_object(model))
+    values, depth = _limits.prescan(text.encode(), max_bytes=_limits.MAX_CONFIG_BYTES)
+    assert values < _limits.MAX_VALUES // 20 and depth < _limits.MAX_DEPTH // 5
+    assert _limits.parse_bounded(text)["class_name"] == "Sequential"
+    _, path = saved
+    assert kerasdl.saving.check_model_file(path)["class_name"] == "Sequential"
+
+
+# ------------------------------------------ issue 14: class names resolved like Keras
+
+
+def _with_layer(saved, tmp_path, entry, name="entry.keras"):
+    _, path = saved
+    config = keras_config(path)
+    config["config"]["layers"].insert(1, entry)
+    return rewrite_keras(path, tmp_path / name, config=config)
+
+
+TFSM_SPELLINGS = [
+    {"module": "keras", "class_name": "layers.TFSMLayer", "registered_name": None},
+    {"module": "keras.layers", "class_name": "TFSMLayer", "registered_name": None},
+    {"module": "keras", "class_name": "export.TFSMLayer", "registered_name": None},
+    {"module": "keras.src.export.tfsm_layer", "class_name": "TFSMLayer"},
+    {"module": None, "class_name": "keras.layers.TFSMLayer"},
+    {"module": "keras.layers", "class_name": "Dense", "registered_name": "keras>TFSMLayer"},
+    {"module": "keras.layers", "class_name": "Dense", "registered_name": "TFSMLayer"},
+]
+
+
+@pytest.mark.parametrize("spelling", TFSM_SPELLINGS,
+                         ids=lambda s: f"{s.get('module')}|{s['class_name']}|"
+                                       f"{s.get('registered_name')}")
+def test_api_path_tfsm_layer_refused(saved, tmp_path, spelling):
+    bad = _with_layer(saved, tmp_path, {**spelling, "config": {
+        "name": "t", "filepath": str(tmp_path / "saved_model"),
+        "call_endpoint": "serving_default"}})
+    pattern = r"Security refusal.*TFSMLayer layer at config\.json\.config\.layers\[1\].*" \
+              r"trust_source=True"
+    with pytest.raises(SecurityError, match=pattern):
+        kerasdl.saving.check_model_file(bad)
+    with pytest.raises(SecurityError, match=pattern):
+        kerasdl.load_model(bad)
+
+
+def _fifo(tmp_path):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    fifo = tmp_path / "vocab.fifo"
+    os.mkfifo(fifo)
+    return str(fifo)
+
+
+@pytest.mark.parametrize("layer", ["StringLookup", "IntegerLookup", "TextVectorization"])
+@pytest.mark.parametrize("module, class_prefix", [("keras", "layers."), ("keras.layers", ""),
+                                                  ("keras", "keras.layers.")])
+@pytest.mark.parametrize("vocabulary", ["/etc/passwd", "fifo", "http://127.0.0.1:9/v.txt"])
+def test_api_path_vocabulary_file_refused(saved, tmp_path, layer, module, class_prefix,
+                                          vocabulary):
+    vocabulary = _fifo(tmp_path) if vocabulary == "fifo" else vocabulary
+    bad = _with_layer(saved, tmp_path, {
+        "module": module, "class_name": class_prefix + layer, "registered_name": None,
+        "config": {"name": "lookup", "vocabulary": vocabulary}})
+    with pytest.raises(SecurityError, match=rf"{layer} at config\.json\.config\.layers\[1\] "
+                                            rf"reads the vocabulary file '{vocabulary}' from "
+                                            rf"outside the archive.*trust_source=True"):
+        kerasdl.load_model(bad)
+
+
+@pytest.mark.parametrize("key, value", [("filepath", "/etc/passwd"),
+                                        ("vocabulary_file", "/etc/passwd"),
+                                        ("weights", "https://127.0.0.1:9/w.h5"),
+                                        ("model_file", "~/.ssh/id_rsa")])
+def test_any_layer_pointing_at_a_file_refused(saved, tmp_path, key, value):
+    bad = _with_layer(saved, tmp_path, {
+        "module": "keras.layers", "class_name": "Identity", "registered_name": None,
+        "config": {"name": "i", key: value}})
+    with pytest.raises(SecurityError, match=rf"sets '{key}' = '{re.escape(value)}', which "
+                                            rf"makes the layer read a file or URL"):
+        kerasdl.saving.check_model_file(bad)
+
+
+def test_registered_alias_of_a_code_layer_refused(saved, tmp_path):
+    """A name passed in custom_objects that maps to Lambda is still a Lambda."""
+    bad = _with_layer(saved, tmp_path, {"module": None, "class_name": "Harmless",
+                                        "config": {"name": "h"}})
+    with pytest.raises(SecurityError, match=r"Lambda layer at config\.json\.config\.layers\[1\]"):
+        kerasdl.saving.check_model_file(bad, custom_objects={"Harmless": keras.layers.Lambda})
+
+
+def _nested_lambda(saved, tmp_path, module, class_name):
+    """The saved model with a Sequential holding a Lambda (spelled module + class_name)."""
+    lam = {"module": module, "class_name": class_name, "registered_name": None,
+           "config": {"name": "lam", "function": {"class_name": "__lambda__", "config": {
+               "code": "AAAA", "defaults": None, "closure": None}}, "arguments": {}}}
+    return _with_layer(saved, tmp_path, {"module": "keras", "class_name": "Sequential",
+                                         "registered_name": None,
+                                         "config": {"name": "inner", "layers": [lam]}})
+
+
+def test_nested_api_path_lambda_refused(saved, tmp_path, marker):
+    bad = _nested_lambda(saved, tmp_path, "keras", "layers.Lambda")
+    with pytest.raises(SecurityError, match=r"Lambda layer at "
+                                            r"config\.json\.config\.layers\[1\]\.config\."
+                                            r"layers\[0\]"):
+        kerasdl.load_model(bad)
+    assert not marker.exists()
+
+
+# ------------------------------------- issue 14: Keras's refusals reported as security
+
+
+def _with_activation(saved, tmp_path, activation):
+    _, path = saved
+    config = keras_config(path)
+    dense_configs(config)[0]["config"]["activation"] = activation
+    return rewrite_keras(path, tmp_path / "act.keras", config=config)
+
+
+KERAS_REFUSED = [
+    pytest.param({"module": "builtins", "class_name": "function", "config": "eval",
+                  "registered_name": "eval"},
+                 r"names the Python built-in 'builtins\.eval', which is not a Keras built-in",
+                 r"Keras could not rebuild", id="builtins-eval"),
+    pytest.param({"module": "keras.src.utils.file_utils", "class_name": "function",
+                  "config": "get_file", "registered_name": None},
+                 r"calls 'keras\.src\.utils\.file_utils\.get_file', a non-modeling Keras API",
+                 r"not a KerasSaveable subclass", id="private-module-get_file"),
+    pytest.param({"module": "keras", "class_name": "function", "config": "utils.get_file",
+                  "registered_name": None},
+                 r"calls 'keras\.utils\.get_file', a non-modeling Keras API",
+                 r"not a modeling function", id="api-path-get_file"),
+    pytest.param({"module": "keras.activations", "class_name": "function", "config": "relu",
+                  "registered_name": "evil>relu"},
+                 r"has registered_name 'evil>relu', which names no registered object, while "
+                 r"the entry resolves to Keras's built-in 'keras\.activations\.relu'",
+                 r"does not use registered names", id="registered_name-trick"),
+]
+
+
+@pytest.mark.parametrize("activation, ours, keras_says", KERAS_REFUSED)
+def test_keras_refusals_named_as_security(saved, tmp_path, monkeypatch, activation, ours,
+                                          keras_says):
+    bad = _with_activation(saved, tmp_path, activation)
+    with pytest.raises(SecurityError, match=r"Security refusal.*entry at config\.json\.config"
+                                            r"\.layers\[\d\]\.config\.activation.*" + ours):
+        kerasdl.load_model(bad)
+    # The second line of defence: with kerasdl's config check switched off, Keras refuses;
+    # kerasdl still reports a SecurityError (or the rebuild error for builtins.eval, which
+    # Keras reports as an unknown function), never "damaged".
+    monkeypatch.setattr(_inspect, "check_config", lambda *a, **k: None)
+    with pytest.raises((SecurityError, TypeError), match=keras_says) as excinfo:
+        kerasdl.load_model(bad)
+    if keras_says != r"Keras could not rebuild":
+        assert isinstance(excinfo.value, SecurityError)
+        assert "Security refusal" in str(excinfo.value)
+
+
+def test_keras_safe_mode_refusal_of_nested_lambda_is_security(saved, tmp_path, monkeypatch,
+                                                              marker):
+    bad = _nested_lambda(saved, tmp_path, "keras.layers", "Lambda")
+    monkeypatch.setattr(_inspect, "check_config", lambda *a, **k: None)
+    with pytest.raises(SecurityError, match=r"Keras's safe mode refused to load .*Lambda.*"
+                                            r"arbitrary code execution.*trust_source=True"):
+        kerasdl.load_model(bad)
+    assert not marker.exists()
+
+
+# ------------------------------------------------ issue 14: suffixes and member names
+
+
+@pytest.mark.filterwarnings("ignore:Skipping variable loading for optimizer")
+def test_uppercase_suffixes_load(saved, tmp_path):
+    model, path = saved
+    for name in ("model.KERAS", "model.Keras"):
+        (tmp_path / name).write_bytes(path.read_bytes())
+        loaded = kerasdl.load_model(tmp_path / name)
+        np.testing.assert_array_equal(loaded.predict(X, verbose=0), model.predict(X, verbose=0))
+        assert kerasdl.saving.check_model_file(tmp_path / name)["format"] == "keras"
+    model.save(tmp_path / "legacy.h5")
+    (tmp_path / "legacy.h5").rename(tmp_path / "LEGACY.H5")
+    loaded = kerasdl.load_model(tmp_path / "LEGACY.H5")
+    np.testing.assert_allclose(loaded.predict(X, verbose=0), model.predict(X, verbose=0))
+    kerasdl.saving.save_weights(model, tmp_path / "w.WEIGHTS.H5")
+    fresh = tiny_model()
+    kerasdl.saving.load_weights(fresh, tmp_path / "w.WEIGHTS.H5")
+    np.testing.assert_array_equal(fresh.predict(X, verbose=0), model.predict(X, verbose=0))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "LEGACY.H5", "model.KERAS", "model.Keras", "w.WEIGHTS.H5"]
+
+
+@pytest.mark.parametrize("name, pattern", [
+    ("./config.json", r"'\./config\.json' has a '\.' or empty component"),
+    ("assets//x", r"'assets//x' has a '\.' or empty component"),
+    ("config.json/", r"'config\.json/' and 'config\.json' name the same path"),
+    ("CONFIG.JSON", r"'CONFIG\.JSON' and 'config\.json' name the same path"),
+    ("/etc/cron.d/x", r"'/etc/cron\.d/x' has an absolute path"),
+    ("assets/../../x", r"'assets/\.\./\.\./x' has a '\.\.' component"),
+])
+def test_aliasing_member_names_refused(saved, tmp_path, name, pattern):
+    _, path = saved
+    bad = rewrite_keras(path, tmp_path / "alias.keras",
+                        extra=[(name, json.dumps({"class_name": "Evil"}).encode())])
+    with pytest.raises(SecurityError, match=r"Security refusal.*archive member " + pattern):
+        kerasdl.saving.check_model_file(bad)
+    with pytest.raises(SecurityError, match=r"no opt-in"):
+        kerasdl.load_model(bad, trust_source=True)
+
+
+def test_reliability_doc_examples_run(tmp_path, monkeypatch, capsys):
+    """Every Python example of docs/reliability.md runs and prints what it promises."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "reliability.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert len(blocks) >= 3
+    monkeypatch.chdir(tmp_path)
+    for code in blocks:
+        exec(compile(code, "<reliability.md>", "exec"), {"__name__": "__doc__"})
+    printed = capsys.readouterr().out.split()
+    assert printed.count("True") >= 2 and "Sequential" in printed

@@ -1,11 +1,13 @@
 """Seeded, stratified train / validation / test splits with fractions of the whole set."""
 
 import math
+import warnings
 from collections import deque, namedtuple
 
 import numpy as np
 
-from kerasdl._validation import check_array, check_bool, check_param, check_same_length
+from kerasdl._validation import (check_array, check_bool, check_param, check_same_length,
+                                 format_number)
 
 __all__ = ["split", "Split", "split_indices", "part_sizes", "check_fractions"]
 
@@ -21,7 +23,8 @@ def check_fractions(val, test):
     test = 0.0 if test is None else check_param("test", test)
     if val + test >= 1.0:
         raise ValueError(f"`val` + `test` must be < 1 so that a training part remains; "
-                         f"received val={val:g} + test={test:g} = {val + test:g}.")
+                         f"received val={format_number(val)} + test={format_number(test)} = "
+                         f"{format_number(val + test)}.")
     return val, test
 
 
@@ -39,28 +42,72 @@ def part_sizes(n, val, test):
     n_val = int(math.floor(val * n + 0.5))
     for name, frac, k in (("test", test, n_test), ("val", val, n_val)):
         if frac > 0 and k == 0:
+            shown = format_number(frac)
             raise ValueError(
-                f"`{name}`={frac:g} of {n} samples leaves no sample in the {name} part "
-                f"({frac:g} x {n} rounds to 0). Use a larger fraction, more data, or "
+                f"`{name}`={shown} of {n} samples leaves no sample in the {name} part "
+                f"({shown} x {n} rounds to 0). Use a larger fraction, more data, or "
                 f"{name}=0 for no {name} part.")
     n_train = n - n_val - n_test
     if n_train < 1:
-        raise ValueError(f"val={val:g} and test={test:g} of {n} samples leave no sample to "
-                         f"train on ({n_val} val + {n_test} test). Use smaller fractions.")
+        raise ValueError(f"val={format_number(val)} and test={format_number(test)} of {n} "
+                         f"samples leave no sample to train on ({n_val} val + {n_test} "
+                         f"test). Use smaller fractions.")
     return n_train, n_val, n_test
 
 
 def _class_ids(y):
-    """Integer class id per sample for stratification, or None when y is not class labels."""
+    """``(ids, labels)``: a class id per sample and the label of each id, for stratification;
+    ``(None, None)`` when y is not class labels."""
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] > 1:
         if y.dtype.kind in "biuf" and np.all((y == 0) | (y == 1)) and np.all(y.sum(1) == 1):
-            return np.argmax(y, axis=1)
-        return None
+            return np.argmax(y, axis=1), np.arange(y.shape[1])
+        return None, None
     flat = y.reshape(len(y), -1)
     if flat.shape[1] != 1 or y.dtype.kind not in "biu":
-        return None
-    return np.unique(flat[:, 0], return_inverse=True)[1].reshape(-1)
+        return None, None
+    labels, ids = np.unique(flat[:, 0], return_inverse=True)
+    return ids.reshape(-1), labels
+
+
+def _listing(labels, counts):
+    shown = [f"{format_number(label)} ({int(k)} sample{'s' if k != 1 else ''})"
+             for label, k in zip(labels[:10], counts[:10])]
+    return ", ".join(shown) + (f" and {len(labels) - 10} more" if len(labels) > 10 else "")
+
+
+def _check_class_counts(counts, labels, sizes):
+    """Refuse a stratified split where a class has fewer samples than there are parts
+    (scikit-learn's train_test_split(stratify=) refuses a class with a single member)."""
+    parts = [name for name, k in zip(("train", "val", "test"), sizes) if k > 0]
+    few = np.flatnonzero(counts < len(parts))
+    if few.size == 0:
+        return
+    least = int(np.argmin(counts))
+    raise ValueError(
+        f"`y`: the least populated class (label {format_number(labels[least])}) has only "
+        f"{int(counts[least])} member{'s' if counts[least] != 1 else ''}, too few for a "
+        f"stratified split into {', '.join(parts)} parts (each class needs at least "
+        f"{len(parts)} samples, one per part). Classes with too few samples: "
+        f"{_listing(labels[few], counts[few])}. Add samples, drop or merge these classes, "
+        f"or pass stratify=False.")
+
+
+def _warn_missing(alloc, labels, sizes, n):
+    """Say which classes a small validation/test part leaves out (their share rounds to 0)."""
+    for j, name in ((1, "val"), (2, "test")):
+        if sizes[j] == 0:
+            continue
+        missing = np.flatnonzero(alloc[:, j] == 0)
+        if missing.size:
+            plural = missing.size > 1
+            shown = ", ".join(format_number(v) for v in labels[missing][:10])
+            warnings.warn(
+                f"split: the {name} part ({int(sizes[j])} of {n} samples) holds no sample of "
+                f"class{'es' if plural else ''} {shown}{' ...' if missing.size > 10 else ''} "
+                f"({len(labels)} classes in all); its scores will not cover "
+                f"{'them' if plural else 'it'}. Use a larger `{name}` fraction to include "
+                f"every class.", UserWarning, stacklevel=3)
 
 
 def _round_matrix(ideal, row_sums, col_sums, rng):
@@ -135,21 +182,27 @@ def _augmenting_path(start, allowed, add, col_left):
     return None
 
 
-def split_indices(n, y=None, *, val=0.0, test=0.3, stratify=True, seed=0):
+def split_indices(n, y=None, *, val=0.0, test=0.3, stratify=True, seed=0, strict=False):
     """Index arrays ``(train, val, test)`` of a seeded (stratified) split of ``n`` samples.
 
-    See :func:`split`. The index arrays are shuffled within each part.
+    See :func:`split`. The index arrays are shuffled within each part. With ``strict=True``
+    (what :func:`split` passes) a stratified split refuses a class with fewer samples than
+    there are parts; otherwise (the dataset loaders, which offer no ``stratify`` choice for
+    every source) the warning about classes missing from a part says so.
     """
     n_train, n_val, n_test = part_sizes(n, val, test)
     rng = np.random.default_rng(seed)
-    classes = _class_ids(y) if (stratify and y is not None) else None
+    classes, labels = _class_ids(y) if (stratify and y is not None) else (None, None)
     if classes is None:
         perm = rng.permutation(n)
         return perm[:n_train], perm[n_train:n_train + n_val], perm[n_train + n_val:]
     counts = np.bincount(classes)
     sizes = np.array([n_train, n_val, n_test], dtype=np.int64)
+    if strict:
+        _check_class_counts(counts, labels, sizes)
     ideal = counts[:, None] * sizes[None, :] / n
     alloc = _round_matrix(ideal, counts, sizes, rng)
+    _warn_missing(alloc, labels, sizes, n)
     parts = [[], [], []]
     by_class = np.split(np.argsort(classes, kind="stable"), np.cumsum(counts)[:-1])
     for c in range(len(counts)):
@@ -186,8 +239,14 @@ def split(x, y, *, val=0.0, test=0.3, stratify=True, seed=0):
         arrays of a part with fraction 0 are ``None``.
 
     Raises:
-        ValueError: lengths differ, data is empty, fractions sum to 1 or more, or a part with
-            a non-zero fraction would receive no sample.
+        ValueError: lengths differ, data is empty, fractions sum to 1 or more, a part with
+            a non-zero fraction would receive no sample, or (stratified) a class has fewer
+            samples than there are parts (as scikit-learn's ``train_test_split(stratify=)``
+            refuses a class with a single member).
+
+    Warns:
+        UserWarning: (stratified) a validation or test part too small to hold every class;
+            the message names the classes it leaves out.
 
     Example:
 
@@ -202,7 +261,8 @@ def split(x, y, *, val=0.0, test=0.3, stratify=True, seed=0):
     check_same_length("x", x, "y", y)
     stratify = check_bool("stratify", stratify)
     seed = check_param("seed", seed)
-    tr, va, te = split_indices(len(x), y, val=val, test=test, stratify=stratify, seed=seed)
+    tr, va, te = split_indices(len(x), y, val=val, test=test, stratify=stratify, seed=seed,
+                               strict=True)
     out = [x[tr], y[tr]]
     for idx in (va, te):
         out += [x[idx], y[idx]] if len(idx) else [None, None]

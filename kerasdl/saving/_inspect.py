@@ -5,37 +5,46 @@ nothing is unpickled, so a hostile file can be refused before it can run code. T
 
 * ``.keras`` (zip): it is a zip archive (else damaged/truncated), its members' CRCs match,
   no member path escapes the archive (absolute paths, ``..``, backslashes, drive letters),
-  no duplicate names, a bounded member count, and no member (nor the whole archive) that
-  expands far beyond its stored size (zip bomb).
+  no member aliases another when extracted (``./x``, ``a//b``, ``x/`` next to ``x``, names
+  equal but for case, duplicates), a bounded member count, bounded JSON members, and no
+  member (nor the whole archive) that expands far beyond its stored size (zip bomb).
 * HDF5 (``.h5`` legacy models, ``.weights.h5`` and the weights inside a ``.keras``): it is an
   HDF5 file that opens, with no external links or external/virtual datasets (which make
   the loader read other files on disk).
+* The JSON (``config.json``, ``metadata.json``, the HDF5 config attributes) is parsed within
+  the resource limits of :mod:`kerasdl.saving._limits` (size, values, depth, strings, lists,
+  objects, layers), most checked before parsing.
 * The model config (``config.json`` or the ``model_config``/``training_config`` HDF5
-  attributes): no Python lambda or code-carrying layer (``Lambda``, ``TFSMLayer``,
+  attributes), each entry resolved as Keras's deserializer resolves it
+  (:mod:`kerasdl.saving._resolve`): no Python lambda or code-carrying layer (``Lambda``,
+  ``TFSMLayer``,
   ``TorchModuleWrapper``, ``JaxLayer``, ``FlaxLayer``), no object from a module outside
   ``keras``/``kerasdl`` unless it is registered with
   ``keras.saving.register_keras_serializable`` or passed in ``custom_objects``, no
   reference to Keras's non-modeling APIs (``enable_unsafe_deserialization``...), no key
-  that tries to switch safe mode off, no vocabulary file outside the archive.
+  that tries to switch safe mode off, no vocabulary file, path or URL outside the archive,
+  and none of the entries Keras's deserializer refuses in every mode (``builtins`` functions
+  that are not Keras built-ins, functions by module path, misleading ``registered_name``).
 """
 
-import json
 import os
+import re
 import stat
 import zipfile
 import zlib
 from pathlib import Path
 
 from kerasdl.errors import DamagedFileError, SecurityError
+from kerasdl.saving import _limits as L
+from kerasdl.saving import _resolve as R
 
-__all__ = ["MAX_MEMBERS", "MAX_CONFIG_BYTES", "BOMB_MIN_BYTES", "MAX_EXPANSION",
-           "check_zip", "check_h5_file", "check_config", "OPT_IN"]
+__all__ = ["MAX_MEMBERS", "BOMB_MIN_BYTES", "MAX_EXPANSION", "check_zip", "check_h5_file",
+           "check_config", "OPT_IN"]
 
 # Limits. Keras writes .keras members uncompressed (ratio 1:1), and a real model's
 # config.json deflates at most ~20:1, so a member above BOMB_MIN_BYTES that expands more
 # than MAX_EXPANSION times its stored size is a decompression bomb, not a model.
 MAX_MEMBERS = 10_000
-MAX_CONFIG_BYTES = 64 * 2**20
 BOMB_MIN_BYTES = 16 * 2**20
 MAX_EXPANSION = 100
 
@@ -44,6 +53,13 @@ OPT_IN = ("Only if you trust the file's source, load it with "
 
 # Layers whose config carries (or loads) executable code.
 CODE_LAYERS = frozenset({"Lambda", "TFSMLayer", "TorchModuleWrapper", "JaxLayer", "FlaxLayer"})
+# Layers that read a vocabulary file when their `vocabulary` is a string (a path or URL).
+FILE_LAYERS = frozenset({"StringLookup", "IntegerLookup", "TextVectorization"})
+# Config keys whose text value names a file to read (Keras's and KerasHub's file arguments).
+FILE_KEYS = frozenset({"filepath", "file_path", "vocabulary_file", "vocab_file",
+                       "merges_file", "proto_file", "spm_model_file", "model_file",
+                       "weights_file", "origin"})
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 UNSAFE_KEYS = frozenset({"safe_mode", "enable_unsafe_deserialization",
                          "unsafe_deserialization", "allow_unsafe", "trust_remote_code"})
 
@@ -72,7 +88,26 @@ def refuse_structure(path, reason):
     )
 
 
+def refuse_keras(path, reason):
+    """A SecurityError for an entry Keras's deserializer refuses in every mode."""
+    return SecurityError(
+        f"Security refusal: kerasdl will not load {str(path)!r} because {reason}. Keras's "
+        f"deserializer refuses this entry in every mode (trust_source=True does not change "
+        f"that), so Keras's own saving did not write it; get the file again from its source."
+    )
+
+
+def _describe_obj(obj):
+    name = obj.get("registered_name") or obj.get("class_name")
+    module = obj.get("module")
+    return f"{module}.{name}" if module else str(name)
+
+
 # --------------------------------------------------------------------------------- zip
+
+
+# The JSON members Keras reads, with their size limits (checked from the zip directory).
+JSON_MEMBERS = {"config.json": L.MAX_CONFIG_BYTES, "metadata.json": L.MAX_METADATA_BYTES}
 
 
 def _bad_member_name(name):
@@ -82,9 +117,39 @@ def _bad_member_name(name):
         return "a backslash (a Windows path)"
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
         return "an absolute path"
-    if ".." in name.split("/"):
+    parts = name[:-1].split("/") if name.endswith("/") else name.split("/")
+    if ".." in parts:
         return "a '..' component (it points outside the archive)"
+    if "." in parts or "" in parts:
+        return ("a '.' or empty component (it aliases another member's path when "
+                "extracted)")
     return None
+
+
+def _member_key(name):
+    """The path a member is extracted to (folder slash dropped, case folded: two members
+    with the same key overwrite each other on extraction, on case-insensitive disks too)."""
+    return name.rstrip("/").casefold()
+
+
+def _check_crcs(zf, infos, path):
+    """Decompress every member once to verify its CRC (``ZipFile.testzip``), except the JSON
+    members: their CRC is verified when :func:`member_json` reads them, after the size checks.
+    """
+    for info in infos:
+        if info.filename in JSON_MEMBERS or info.is_dir():
+            continue
+        try:
+            with zf.open(info) as f:
+                while f.read(2**20):
+                    pass
+        except zipfile.BadZipFile as e:
+            if "CRC" in str(e):
+                raise damaged(path, f"archive member {info.filename!r} fails its CRC "
+                                    f"check") from None
+            raise damaged(path, f"a member cannot be decompressed: {e}") from None
+        except (zlib.error, OSError, EOFError, ValueError, NotImplementedError) as e:
+            raise damaged(path, f"a member cannot be decompressed: {e}") from None
 
 
 def check_zip(path):
@@ -110,17 +175,26 @@ def check_zip(path):
         if len(infos) > MAX_MEMBERS:
             raise refuse_structure(path, f"the archive holds {len(infos)} members (at most "
                                f"{MAX_MEMBERS} allowed; a model has a handful)")
-        seen = set()
+        seen = {}
         total = 0
         for info in infos:
             problem = _bad_member_name(info.filename)
             if problem:
                 raise refuse_structure(path, f"archive member {info.filename!r} has {problem} "
                                    f"(zip path traversal)")
-            if info.filename in seen:
-                raise refuse_structure(path, f"archive member {info.filename!r} appears twice, so "
-                                   f"different readers could see different files")
-            seen.add(info.filename)
+            key = _member_key(info.filename)
+            if key in seen:
+                first = seen[key]
+                twice = ("appears twice" if first == info.filename else
+                         f"and {first!r} name the same path")
+                raise refuse_structure(path, f"archive member {info.filename!r} {twice}, so "
+                                             f"different readers could see different files")
+            seen[key] = info.filename
+            limit = JSON_MEMBERS.get(info.filename)
+            if limit is not None and max(info.file_size, info.compress_size) > limit:
+                raise refuse_structure(path, f"its {info.filename} is {info.file_size:,} "
+                                             f"bytes (at most {limit:,}; a "
+                                             f"resource-exhaustion file)")
             mode = info.external_attr >> 16
             if mode and stat.S_ISLNK(mode):
                 raise refuse_structure(path, f"archive member {info.filename!r} is a "
@@ -134,13 +208,7 @@ def check_zip(path):
         if total > BOMB_MIN_BYTES and total > MAX_EXPANSION * max(size, 1):
             raise refuse_structure(path, f"the archive expands to {total} bytes from {size} "
                                          f"on disk (a zip bomb)")
-        try:
-            bad = zf.testzip()
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
-                NotImplementedError) as e:
-            raise damaged(path, f"a member cannot be decompressed: {e}") from None
-        if bad is not None:
-            raise damaged(path, f"archive member {bad!r} fails its CRC check")
+        _check_crcs(zf, infos, path)
         return zf
     except BaseException:
         zf.close()
@@ -217,29 +285,42 @@ def check_h5_file(h5, path):
 
 
 def h5_attr_json(h5, key, path):
-    """Parse a JSON attribute of an HDF5 file (``None`` when absent)."""
+    """Parse a JSON attribute of an HDF5 file (``None`` when absent), size checked first."""
+    try:
+        if key not in h5.attrs:
+            return None
+        size = h5.attrs.get_id(key).get_storage_size()
+    except Exception as e:  # noqa: BLE001 - h5py raises many types on damaged files
+        raise damaged(path, f"attribute {key!r} cannot be read: {e}") from None
+    if size > L.MAX_CONFIG_BYTES:
+        raise refuse_structure(path, f"its attribute {key!r} is {size:,} bytes (at most "
+                                     f"{L.MAX_CONFIG_BYTES:,})")
     try:
         raw = h5.attrs.get(key)
     except Exception as e:  # noqa: BLE001 - h5py raises many types on damaged files
         raise damaged(path, f"attribute {key!r} cannot be read: {e}") from None
     if raw is None:
         return None
-    if hasattr(raw, "decode"):
-        try:
-            raw = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise damaged(path, f"attribute {key!r} is not UTF-8 text: {e}") from None
-    return parse_json(raw, path, what=f"attribute {key!r}")
+    if not isinstance(raw, (str, bytes)):
+        raw = raw.tobytes() if hasattr(raw, "tobytes") else str(raw)
+    # (variable-length strings report a small storage size, so the size is checked again)
+    return parse_json(raw, path, what=f"attribute {key!r}", max_bytes=L.MAX_CONFIG_BYTES)
 
 
-def parse_json(text, path, *, what):
-    if isinstance(text, (bytes, bytearray)) and len(text) > MAX_CONFIG_BYTES:
-        raise refuse_structure(path, f"its {what} is {len(text)} bytes (at most "
-                                     f"{MAX_CONFIG_BYTES})")
+def parse_json(raw, path, *, what, max_bytes):
+    """Parse JSON that must hold an object, within the resource limits of ``_limits``.
+
+    Raises:
+        SecurityError: a limit is breached (size, values, depth, strings, lists, objects).
+        DamagedFileError: not UTF-8 JSON, or not a JSON object.
+    """
     try:
-        return json.loads(text)
-    except (ValueError, UnicodeDecodeError, RecursionError) as e:
-        raise damaged(path, f"its {what} is not valid JSON: {str(e)[:200]}") from None
+        return L.parse_bounded(raw, max_bytes=max_bytes)
+    except L.LimitExceeded as e:
+        raise refuse_structure(path, f"its {what} {e}, far beyond any real model's (a "
+                                     f"resource-exhaustion file)") from None
+    except L.Malformed as e:
+        raise damaged(path, f"its {what} is not a Keras config: {e}") from None
 
 
 # ------------------------------------------------------------------------------- config
@@ -251,88 +332,146 @@ def _non_modeling_apis():
     return set(non_modeling_apis()) | {"keras.config.enable_unsafe_deserialization"}
 
 
-def _registered_names(custom_objects):
+def _registry(custom_objects):
+    """Names -> objects Keras resolves first: custom_objects, then the global registry."""
     import keras
 
-    names = set(keras.saving.get_custom_objects())
-    names.update(str(k) for k in (custom_objects or {}))
-    return names
+    registry = {str(k): v for k, v in (custom_objects or {}).items()}
+    registry.update(keras.saving.get_custom_objects())
+    return registry
 
 
-def _describe_obj(obj):
-    name = obj.get("registered_name") or obj.get("class_name")
-    module = obj.get("module")
-    return f"{module}.{name}" if module else str(name)
+def _public_classes(names):
+    found = (R.public_symbol(f"keras.layers.{n}") for n in names)
+    return tuple(c for c in found if isinstance(c, type))
+
+
+class _Context:
+    """What one config walk needs: the file, the registry and the hazardous objects."""
+
+    def __init__(self, path, custom_objects):
+        self.path = path
+        self.registry = _registry(custom_objects)
+        self.non_modeling = _non_modeling_apis()
+        self.non_modeling_objs = [o for o in map(R.public_symbol, self.non_modeling)
+                                  if o is not None]
+        self.code_classes = _public_classes(CODE_LAYERS)
+        self.file_classes = _public_classes(FILE_LAYERS)
+
+
+def _format_loc(loc):
+    """``loc`` is a chain ``(parent, key)`` built lazily during the walk."""
+    keys = []
+    while isinstance(loc, tuple):
+        loc, key = loc
+        keys.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return loc + "".join(reversed(keys))
 
 
 def check_config(config, path, *, custom_objects=None, where="config.json"):
     """Walk a model config (JSON-decoded) and raise SecurityError at the first hazard.
 
-    The walk is iterative, so a deeply nested hostile config cannot exhaust the stack.
+    The walk is iterative and builds an entry's location only when it is refused, so its
+    cost is linear in the (bounded, see ``_limits``) number of values.
     """
-    registered = _registered_names(custom_objects)
-    non_modeling = _non_modeling_apis()
+    ctx = _Context(path, custom_objects)
     stack = [(config, where)]
     while stack:
         node, loc = stack.pop()
-        if isinstance(node, list):
-            stack.extend((v, f"{loc}[{i}]") for i, v in enumerate(node))
-            continue
-        if isinstance(node, str):
+        kind = type(node)
+        if kind is list:
+            stack.extend((v, (loc, i)) for i, v in enumerate(node))
+        elif kind is str:
             if node.rsplit(".", 1)[-1] == "enable_unsafe_deserialization":
-                raise refuse(path, f"its {loc} names {node!r}, which switches Keras's safe "
-                                   f"mode off")
-            continue
-        if not isinstance(node, dict):
-            continue
-        for key in node:
-            k = str(key).lower()
-            if k in UNSAFE_KEYS or "unsafe" in k:
-                raise refuse(path, f"its {loc} sets {key!r} = {node[key]!r}, which tries to "
-                                   f"switch Keras's safe deserialization off")
-        if node.get("function_type") == "lambda":
-            raise refuse(path, f"its {loc} holds a serialized Python lambda (legacy Lambda "
-                               f"layer)")
-        class_name = node.get("class_name")
-        if isinstance(class_name, str):
-            _check_object(node, class_name, loc, path, registered, non_modeling)
-        stack.extend((v, f"{loc}.{k}") for k, v in node.items())
+                raise refuse(path, f"its {_format_loc(loc)} names {node!r}, which switches "
+                                   f"Keras's safe mode off")
+        elif kind is dict:
+            _check_dict(node, loc, ctx)
+            stack.extend((v, (loc, k)) for k, v in node.items())
 
 
-def _check_object(node, class_name, loc, path, registered, non_modeling):
-    module = node.get("module")
-    reg_name = node.get("registered_name") or None
-    inner = node.get("config")
+def _check_dict(node, loc, ctx):
+    for key in node:
+        k = str(key).lower()
+        if k in UNSAFE_KEYS or "unsafe" in k:
+            raise refuse(ctx.path, f"its {_format_loc(loc)} sets {key!r} = {node[key]!r}, "
+                                   f"which tries to switch Keras's safe deserialization off")
+    if node.get("function_type") == "lambda":
+        raise refuse(ctx.path, f"its {_format_loc(loc)} holds a serialized Python lambda "
+                               f"(legacy Lambda layer)")
+    if isinstance(node.get("class_name"), str):
+        _check_object(node, loc, ctx)
+
+
+def _entry(node, loc):
+    return f"the entry at {_format_loc(loc)} ({_describe_obj(node)})"
+
+
+def _check_object(node, loc, ctx):
+    """Refuse one Keras object entry, resolved the way Keras's deserializer resolves it."""
+    path, class_name = ctx.path, node["class_name"]
     if class_name == "__lambda__":
-        raise refuse(path, f"its {loc} holds Python lambda bytecode")
-    is_registered = (reg_name in registered) if reg_name else (class_name in registered)
-    if class_name in CODE_LAYERS and not (is_registered and reg_name and ">" in reg_name):
-        raise refuse(path, f"it contains a {class_name} layer at {loc}, which runs Python "
-                           f"code stored in (or loaded by) the file")
-    if class_name in {"StringLookup", "IntegerLookup", "TextVectorization"} and isinstance(
-            inner, dict) and isinstance(inner.get("vocabulary"), str):
-        raise refuse(path, f"its {class_name} at {loc} reads the vocabulary file "
-                           f"{inner['vocabulary']!r} from outside the archive")
+        raise refuse(path, f"its {_format_loc(loc)} holds Python lambda bytecode")
+    module = node.get("module")
     if module is not None and not isinstance(module, str):
-        raise refuse(path, f"its {loc} has a non-text module {module!r}")
-    if class_name == "function" and isinstance(inner, str):
-        api = f"{module}.{inner}" if module else inner
-        if api in non_modeling or inner == "enable_unsafe_deserialization":
-            raise refuse(path, f"its {loc} calls {api!r}, a non-modeling Keras API")
-    elif module and f"{module}.{class_name}" in non_modeling:
-        raise refuse(path, f"its {loc} names {module}.{class_name!r}, a non-modeling "
-                           f"Keras API")
-    if is_registered or module is None:
+        raise refuse(path, f"its {_format_loc(loc)} has a non-text module {module!r}")
+    res = R.resolve(node, ctx.registry, ctx.non_modeling)
+    obj = res.obj
+    if res.kind == "non-modeling" or any(obj is o for o in ctx.non_modeling_objs):
+        raise refuse(path, f"{_entry(node, loc)} calls {res.name!r}, a non-modeling Keras "
+                           f"API that the deserializer must not call")
+    names = R.spellings(node) if res.kind != "registered" else set()
+    is_class = isinstance(obj, type)
+    code = names & CODE_LAYERS or (is_class and issubclass(obj, ctx.code_classes))
+    if code:
+        shown = sorted(names & CODE_LAYERS) or [obj.__name__]
+        raise refuse(path, f"it contains a {shown[0]} layer at {_format_loc(loc)} "
+                           f"({_describe_obj(node)}), which runs Python code stored in (or "
+                           f"loaded by) the file")
+    reads = names & FILE_LAYERS or (is_class and issubclass(obj, ctx.file_classes))
+    _check_file_references(node, loc, ctx, reads)
+    _check_keras_refusals(node, loc, ctx, res)
+
+
+def _check_file_references(node, loc, ctx, reads_vocabulary):
+    inner = node.get("config")
+    if not isinstance(inner, dict):
         return
-    package = module.split(".", 1)[0]
-    if package in {"keras", "kerasdl"}:
-        return
-    if package == "builtins" and class_name == "function":
-        return  # Keras resolves these only among its own built-in functions
-    raise refuse(path, f"its {loc} names {_describe_obj(node)!r} from module {module!r}, "
-                       f"which is neither keras, kerasdl nor a class registered with "
-                       f"keras.saving.register_keras_serializable (nor passed in "
-                       f"custom_objects)")
+    shown = _describe_obj(node)
+    vocabulary = inner.get("vocabulary")
+    if reads_vocabulary and isinstance(vocabulary, str):
+        raise refuse(ctx.path, f"its {shown} at {_format_loc(loc)} reads the vocabulary file "
+                               f"{vocabulary!r} from outside the archive")
+    for key, value in inner.items():
+        if not isinstance(value, str):
+            continue
+        if str(key).lower() in FILE_KEYS or _URL.match(value):
+            raise refuse(ctx.path, f"{_entry(node, loc)} sets {key!r} = {value[:200]!r}, "
+                                   f"which makes the layer read a file or URL from outside "
+                                   f"the archive")
+
+
+def _check_keras_refusals(node, loc, ctx, res):
+    """Entries Keras's deserializer refuses in every mode (so a file Keras wrote never has
+    them); refused here with the entry named instead of as a 'damaged' TypeError later."""
+    path = ctx.path
+    if res.kind == "unresolved" and res.name.startswith("builtins."):
+        raise refuse_keras(path, f"{_entry(node, loc)} names the Python built-in "
+                                 f"{res.name!r}, which is not a Keras built-in function")
+    if res.kind == "module" and node["class_name"] == "function":
+        raise refuse_keras(path, f"{_entry(node, loc)} names the function {res.name!r} by "
+                                 f"its module path; Keras loads only classes that way")
+    explicit = node.get("registered_name")
+    if res.kind == "keras" and explicit and explicit not in (
+            node["class_name"], node.get("config")):
+        raise refuse_keras(path, f"{_entry(node, loc)} has registered_name {explicit!r}, "
+                                 f"which names no registered object, while the entry resolves "
+                                 f"to Keras's built-in {res.name!r}")
+    if res.kind == "foreign":
+        raise refuse(path, f"its {_format_loc(loc)} names {_describe_obj(node)!r} from "
+                           f"module {node['module']!r}, which is neither keras, kerasdl nor a "
+                           f"class registered with keras.saving.register_keras_serializable "
+                           f"(nor passed in custom_objects)")
 
 
 def member_json(zf, name, path):
@@ -342,10 +481,17 @@ def member_json(zf, name, path):
     except KeyError:
         raise damaged(path, f"the archive has no {name!r}; it is not a Keras model "
                             f"archive") from None
-    if info.file_size > MAX_CONFIG_BYTES:
-        raise refuse_structure(path, f"its {name} is {info.file_size} bytes (at most "
-                           f"{MAX_CONFIG_BYTES})")
-    return parse_json(zf.read(name), path, what=name)
+    limit = JSON_MEMBERS.get(name, L.MAX_CONFIG_BYTES)
+    if info.file_size > limit:
+        raise refuse_structure(path, f"its {name} is {info.file_size:,} bytes (at most "
+                                     f"{limit:,}; a resource-exhaustion file)")
+    try:
+        with zf.open(info) as f:
+            data = f.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
+            NotImplementedError) as e:
+        raise damaged(path, f"archive member {name!r} cannot be read ({e})") from None
+    return parse_json(data, path, what=name, max_bytes=limit)
 
 
 def is_h5_suffix(path):

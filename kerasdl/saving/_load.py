@@ -1,7 +1,11 @@
 """Safe model loading and atomic model saving."""
 
+import contextlib
 import importlib
 import os
+import re
+import shutil
+import tempfile
 from pathlib import Path
 
 from kerasdl import _validation as V
@@ -17,6 +21,12 @@ _KERASDL_SERIALIZABLES = ("kerasdl.layers", "kerasdl.augment")
 # Phrases of Keras's own safe-mode refusals (a second line of defence behind our checks).
 _KERAS_SAFE_MODE_PHRASES = ("arbitrary code execution", "safe_mode=False",
                             "Non-modeling APIs are disallowed", "enable_unsafe_deserialization")
+# Phrases of Keras's deserializer refusing an entry in every mode (module-path functions,
+# registered_name pointing away from a built-in).
+_KERAS_REFUSAL_PHRASES = ("is not a KerasSaveable subclass", "does not use registered names",
+                          "because it is not a modeling function")
+# The canonical suffix Keras needs to see (it compares case-sensitively).
+_KERAS_SUFFIX = {"keras": ".keras", "h5": ".h5", "weights": ".weights.h5"}
 
 
 def _register_kerasdl_objects():
@@ -75,6 +85,30 @@ def _model_format(p, *, weights=False):
                      f"(suffix {p.suffix!r}).")
 
 
+@contextlib.contextmanager
+def _keras_readable(p, fmt):
+    """``p``, or a link to it named with the lowercase suffix Keras recognises.
+
+    kerasdl accepts suffixes in any case (``model.KERAS``); Keras dispatches on
+    ``str(path).endswith(".keras")``, so a file named otherwise is shown to it through a
+    symbolic link (a copy where links are not allowed) in a temporary folder.
+    """
+    suffix = _KERAS_SUFFIX[fmt]
+    if p.name.endswith(suffix) or (fmt == "h5" and p.name.endswith(".hdf5")):
+        yield p
+        return
+    folder = tempfile.mkdtemp(prefix="kerasdl-load-")
+    try:
+        alias = Path(folder) / f"model{suffix}"
+        try:
+            os.symlink(p.resolve(), alias)
+        except OSError:
+            shutil.copyfile(p, alias)
+        yield alias
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _check_weights_member(zf, p):
     if "model.weights.h5" not in zf.namelist():
         return
@@ -90,8 +124,11 @@ def check_model_file(path, *, trust_source=False, custom_objects=None):
     """Inspect a model file without loading it; raise if it is damaged or unsafe.
 
     Runs every check :func:`load_model` runs before it hands the file to Keras: the
-    archive's structure (zip integrity, path traversal, zip bombs), HDF5 integrity and
-    external links, and (unless ``trust_source=True``) the model config, which must not
+    archive's structure (zip integrity, path traversal, aliasing member names, zip bombs),
+    HDF5 integrity and external links, resource limits on the JSON (size, values, nesting
+    depth, strings, lists, objects, layers: a breach is a `SecurityError` within a
+    second, before Keras is imported), and (unless ``trust_source=True``) the model
+    config, each entry resolved the way Keras's deserializer resolves it, which must not
     hold code (Lambda layers, lambdas, objects from modules outside keras/kerasdl that
     are not registered, attempts to switch safe mode off). Nothing is imported, built or
     unpickled.
@@ -122,8 +159,6 @@ def check_model_file(path, *, trust_source=False, custom_objects=None):
     trust_source = V.check_bool("trust_source", trust_source)
     custom_objects = _check_custom_objects(custom_objects)
     fmt = _model_format(p)
-    if not trust_source:
-        _register_kerasdl_objects()
     if fmt == "keras":
         zf = I.check_zip(p)
         try:
@@ -156,6 +191,8 @@ def check_model_file(path, *, trust_source=False, custom_objects=None):
     if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
         raise I.damaged(p, "its model config does not describe a Keras object")
     if not trust_source:
+        # After the bounded parse: a hostile file is refused before Keras is even imported.
+        _register_kerasdl_objects()
         for where, cfg in configs.items():
             if cfg is not None:
                 I.check_config(cfg, p, custom_objects=custom_objects, where=where)
@@ -180,12 +217,16 @@ def _translate(e, p, *, what="model"):
                       RuntimeError, SystemError, UnicodeDecodeError, struct.error,
                       OverflowError)):
         return I.damaged(p, f"Keras could not read the {what}: {type(e).__name__}: {e}")
-    if isinstance(e, ValueError) and any(s in str(e) for s in _KERAS_SAFE_MODE_PHRASES):
-        return SecurityError(
-            f"Security refusal: Keras's safe mode refused to load {str(p)!r}: {e} "
-            f"{I.OPT_IN}"
-        )
     if isinstance(e, (ValueError, TypeError)):
+        text = str(e)
+        entry = _refused_entry(text)
+        if any(s in text for s in _KERAS_SAFE_MODE_PHRASES):
+            return SecurityError(
+                f"Security refusal: Keras's safe mode refused to load {str(p)!r}{entry}: "
+                f"{_line_with(text, _KERAS_SAFE_MODE_PHRASES)} {I.OPT_IN}")
+        if any(s in text for s in _KERAS_REFUSAL_PHRASES):
+            return I.refuse_keras(p, f"Keras's deserializer refused an entry{entry}: "
+                                     f"{_line_with(text, _KERAS_REFUSAL_PHRASES).rstrip('.')}")
         return type(e)(
             f"`path` {str(p)!r}: Keras could not rebuild the {what} ({e}). The file may be "
             f"damaged or saved by another Keras version, or it uses custom layers that are "
@@ -193,6 +234,29 @@ def _translate(e, p, *, what="model"):
             f"or pass custom_objects=)."
         )
     return None
+
+
+def _line_with(text, phrases, limit=300):
+    """The sentences of ``text`` up to the first holding one of ``phrases`` (shortened)."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()] or [""]
+    line = next((ln for ln in lines if any(s in ln for s in phrases)), lines[0])
+    line = line.removeprefix("Exception encountered: ")
+    kept = []
+    for sentence in re.split(r"(?<=\.) ", line):
+        kept.append(sentence)
+        if any(s in sentence for s in phrases):
+            break
+    line = " ".join(kept)
+    return line if len(line) <= limit else line[:limit - 3] + "..."
+
+
+def _refused_entry(text):
+    """`` (entry class_name 'X')`` when Keras's message dumps the refused entry (``Full object
+    config: {...}``); otherwise ``""`` (Keras's sentence then names the class or function)."""
+    marks = [m.end() for m in re.finditer(r"Full object config: ", text)]
+    found = re.match(r"\{[^{}]*?'class_name': '([^']{1,200})'", text[marks[-1]:]) if marks \
+        else None
+    return f" (entry class_name {found.group(1)!r})" if found else ""
 
 
 def load_model(path, *, trust_source=False, custom_objects=None, compile=True):
@@ -249,9 +313,9 @@ def load_model(path, *, trust_source=False, custom_objects=None, compile=True):
         # The scope forces Keras's safe mode for this call (a global
         # keras.config.enable_unsafe_deserialization() cannot weaken it) and restores the
         # previous global setting afterwards, also for trust_source=True.
-        with safe_mode_scope(not trust_source):
-            return keras.saving.load_model(p, custom_objects=custom_objects, compile=compile,
-                                           safe_mode=not trust_source)
+        with safe_mode_scope(not trust_source), _keras_readable(p, info["format"]) as src:
+            return keras.saving.load_model(src, custom_objects=custom_objects,
+                                           compile=compile, safe_mode=not trust_source)
     except Exception as e:  # noqa: BLE001 - re-raised unchanged unless translated
         new = _translate(e, p)
         if new is None:
@@ -314,7 +378,8 @@ def load_weights(model, path, *, skip_mismatch=False):
                          f"kerasdl.load_model.")
     _register_kerasdl_objects()
     try:
-        model.load_weights(p, skip_mismatch=skip_mismatch)
+        with _keras_readable(p, fmt) as src:
+            model.load_weights(src, skip_mismatch=skip_mismatch)
     except Exception as e:  # noqa: BLE001
         if isinstance(e, (ValueError, KeyError)) and not isinstance(
                 e, (DamagedFileError, SecurityError, CheckpointError)) and not any(

@@ -5,6 +5,7 @@ import numpy as np
 from kerasdl._tasks import default_loss, default_metrics
 from kerasdl._validation import check_param, describe
 from kerasdl.training._data import Parts, check_fits_model
+from kerasdl.training._labels import check_loss_fits_labels, check_targets_fit_head
 
 __all__ = ["evaluate", "evaluate_run"]
 
@@ -56,7 +57,9 @@ def evaluate(model, data, *, batch_size=256, task=None, class_names=None, verbos
         (list of lists) and ``"class_names"``.
 
     Raises:
-        TypeError / ValueError: for data that is not arrays or a Dataset, or does not fit.
+        TypeError / ValueError: for data that is not arrays or a Dataset, or does not fit
+            the model (shapes, label range, one-hot labels for a sparse loss or integer
+            labels for a one-hot loss, continuous targets for a classifier head).
 
     Example:
 
@@ -70,8 +73,12 @@ def evaluate(model, data, *, batch_size=256, task=None, class_names=None, verbos
     x, y, data_task, num_classes, data_names = _split_eval_data(model, data)
     task = task or data_task
     check_fits_model(model, Parts(x_test=x, y_test=y, task=task, num_classes=num_classes))
-    if not getattr(model, "compiled", False) or getattr(model, "loss", None) is None:
-        label_format = "onehot" if (y.ndim == 2 and y.shape[1] > 1) else "sparse"
+    check_targets_fit_head(model, y, "y_test")
+    label_format = ("regression" if task == "regression" else
+                    "onehot" if (y.ndim == 2 and y.shape[1] > 1) else "sparse")
+    if getattr(model, "compiled", False) and getattr(model, "loss", None) is not None:
+        check_loss_fits_labels(model.loss, label_format, "y_test")
+    else:
         model.compile(optimizer="sgd", loss=default_loss(task, label_format),
                       metrics=default_metrics(task))
     results = model.evaluate(x, y, batch_size=batch_size, verbose=verbose, return_dict=True)

@@ -1,5 +1,7 @@
 """Three-way splits: sizes, stratification within one sample, no leakage, seeding, errors."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -75,7 +77,13 @@ def test_stratification_property(counts, val, test, seed):
         sizes = part_sizes(n, val, test)
     except ValueError:
         return  # too few samples for the requested parts: covered by the error tests
-    parts = split_indices(n, y, val=val, test=test, seed=seed)
+    if min(counts) < sum(1 for k in sizes if k):
+        with pytest.raises(ValueError, match=r"`y`: the least populated class"):
+            split_indices(n, y, val=val, test=test, seed=seed, strict=True)
+        return  # a class smaller than the number of parts is refused (tested below)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # a part too small for every class
+        parts = split_indices(n, y, val=val, test=test, seed=seed)
     assert tuple(len(p) for p in parts) == sizes
     assert sorted(np.concatenate(parts).tolist()) == list(range(n))
     for idx, size in zip(parts, sizes):
@@ -147,3 +155,66 @@ def test_fraction_wrong_type():
 def test_doc_example():
     x, y = np.arange(20).reshape(10, 2), np.array([0, 1] * 5)
     assert [len(p) for p in split(x, y, val=0.2, test=0.2, seed=0)] == [6, 6, 2, 2, 2, 2]
+
+
+# ------------------------------------------------------------- degenerate classes (issue 14)
+
+
+def test_single_member_class_refused_when_stratified():
+    """scikit-learn's train_test_split(stratify=) refuses a class with a single member."""
+    y = np.r_[np.arange(40) % 2, 7]
+    x = np.arange(41).reshape(41, 1)
+    with pytest.raises(ValueError, match=r"`y`: the least populated class \(label 7\) has only "
+                                         r"1 member, too few for a stratified split into train, "
+                                         r"val, test parts \(each class needs at least 3 "
+                                         r"samples, one per part\)\. Classes with too few "
+                                         r"samples: 7 \(1 sample\)\..*stratify=False"):
+        split(x, y, val=0.05)
+
+
+def test_two_way_split_needs_two_members_per_class():
+    y = np.r_[np.zeros(9, int), 1, 2, 2]
+    x = np.arange(12).reshape(12, 1)
+    with pytest.raises(ValueError, match=r"label 1\) has only 1 member.*train, test parts "
+                                         r"\(each class needs at least 2 samples"):
+        split(x, y, test=0.3)
+    y = np.r_[np.zeros(8, int), 1, 1, 2, 2]  # two of each rare class: one per part
+    p = split(x, y, test=0.3)
+    assert sorted(set(p.y_train.tolist())) == sorted(set(p.y_test.tolist())) == [0, 1, 2]
+
+
+def test_single_member_class_allowed_without_stratify():
+    y = np.r_[np.arange(40) % 2, 7]
+    p = split(np.arange(41).reshape(41, 1), y, val=0.05, stratify=False, seed=0)
+    assert len(p.x_train) + len(p.x_val) + len(p.x_test) == 41
+
+
+def test_small_part_names_the_classes_it_leaves_out():
+    y = np.arange(40) % 3
+    with pytest.warns(UserWarning, match=r"split: the val part \(2 of 40 samples\) holds no "
+                                         r"sample of class 0 \(3 classes in all\)"):
+        p = split(np.arange(40).reshape(40, 1), y, val=0.05, seed=0)
+    assert sorted(set(p.y_val.tolist())) == [1, 2]
+
+
+def test_big_labels_printed_exactly():
+    y = np.r_[np.zeros(20, np.int64), np.full(1, 2**40)]
+    with pytest.raises(ValueError, match=r"\(label 1099511627776\) has only 1 member"):
+        split(np.arange(21).reshape(21, 1), y)
+
+
+def test_fractions_printed_exactly():
+    with pytest.raises(ValueError, match=r"received val=0\.30000000000000004 \+ test=0\.7 = "
+                                         r"1\.$"):
+        split(np.zeros((10, 1)), np.zeros(10), val=0.1 + 0.2, test=0.7)
+
+
+def test_loaders_split_a_single_member_class_with_a_warning_naming_it():
+    """The dataset loaders (no stratify choice for every source) say so instead of refusing."""
+    from kerasdl.data import from_arrays
+
+    y = np.r_[np.arange(40) % 2, 7]
+    with pytest.warns(UserWarning, match=r"split: the test part \(8 of 41 samples\) holds no "
+                                         r"sample of class 7 \(3 classes in all\)"):
+        ds = from_arrays(np.zeros((41, 4), "float32"), y, val=0.05, test=0.2)
+    assert len(ds.x_train) + len(ds.x_val) + len(ds.x_test) == 41

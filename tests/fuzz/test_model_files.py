@@ -96,3 +96,107 @@ def test_mutated_keras_file(edits):
 @given(EDITS)
 def test_mutated_h5_file(edits):
     check(".h5", edits)
+
+
+# ------------------------------------------------- hostile configs and names (issue 14)
+
+import json  # noqa: E402 - the section's own imports
+import time  # noqa: E402
+import zipfile  # noqa: E402
+
+from kerasdl.saving import _limits  # noqa: E402
+
+HAZARDS = ["TFSMLayer", "Lambda", "TorchModuleWrapper", "JaxLayer", "FlaxLayer"]
+
+
+def _spelled(layer, style):
+    """One way of naming a Keras layer that Keras's deserializer resolves (or tries to)."""
+    return [
+        {"module": "keras.layers", "class_name": layer, "registered_name": None},
+        {"module": "keras", "class_name": f"layers.{layer}", "registered_name": None},
+        {"module": None, "class_name": f"keras.layers.{layer}"},
+        {"module": "keras.layers", "class_name": "Dense", "registered_name": f"keras>{layer}"},
+        {"module": "keras.layers", "class_name": "Dense", "registered_name": layer},
+        {"module": "keras.src.layers", "class_name": layer},
+    ][style]
+
+
+def _keras_with(config_update=None, extra=()):
+    fd, name = tempfile.mkstemp(suffix=".keras")
+    os.close(fd)
+    with zipfile.ZipFile(name, "w") as zout, tempfile.TemporaryDirectory() as folder:
+        src = Path(folder) / "m.keras"
+        src.write_bytes(model_bytes(".keras"))
+        with zipfile.ZipFile(src) as zin:
+            for info in zin.infolist():
+                data = zin.read(info.filename)
+                if info.filename == "config.json" and config_update is not None:
+                    config = json.loads(data)
+                    config_update(config)
+                    data = json.dumps(config).encode()
+                zout.writestr(info.filename, data)
+        for member, data in extra:
+            zout.writestr(member, data)
+    return name
+
+
+@FUZZ
+@given(st.sampled_from(HAZARDS), st.integers(0, 5), st.integers(0, 3))
+def test_code_layer_refused_under_every_spelling(layer, style, depth):
+    """However the hazardous class is spelled and however deep it is nested."""
+    entry = {**_spelled(layer, style), "config": {"name": "h", "filepath": "/nonexistent"}}
+    for _ in range(depth):  # wrap it in nested Sequential models
+        entry = {"module": "keras", "class_name": "Sequential", "registered_name": None,
+                 "config": {"name": "outer", "layers": [entry]}}
+    name = _keras_with(lambda c: c["config"]["layers"].insert(1, entry))
+    try:
+        with pytest.raises(SecurityError, match=r"Security refusal.*trust_source=True"):
+            kerasdl.saving.check_model_file(name)
+    finally:
+        os.unlink(name)
+
+
+JUNK = st.recursive(st.one_of(st.integers(-10, 10), st.text(max_size=3), st.none()),
+                    lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.text(max_size=3), inner, max_size=3), max_leaves=40)
+
+
+@FUZZ
+@given(JUNK, st.integers(1, 300), st.integers(1, 3))
+def test_junk_config_values_are_bounded(junk, depth, width):
+    """Random JSON junk nested up to ``depth`` levels (``width`` copies per level, at most
+    ~50 KB): refused by a limit (SecurityError) or accepted, never slow, never another
+    error; accepted only within the depth limit."""
+    levels = 0
+    for _ in range(depth):
+        if len(json.dumps(junk)) * width > 50_000:
+            break
+        junk, levels = [junk] * width, levels + 1
+    name = _keras_with(lambda c: c.__setitem__("junk", junk))
+    start = time.perf_counter()
+    try:
+        info = kerasdl.saving.check_model_file(name)
+        assert info["class_name"] == "Sequential"
+        assert levels < _limits.MAX_DEPTH  # an accepted file is within the depth limit
+    except SecurityError as e:
+        assert "far beyond any real model's" in str(e), e
+        assert levels >= _limits.MAX_DEPTH - 10, (levels, e)  # only depth can be breached
+    finally:
+        os.unlink(name)
+    assert time.perf_counter() - start < 5
+
+
+MEMBER_TRICKS = st.sampled_from(["./config.json", "config.json/", "CONFIG.json", "/config.json",
+                                 "../config.json", "assets/./x", "assets//x", "a/../config.json",
+                                 "C:/x", "assets\\x", "Config.Json/"])
+
+
+@FUZZ
+@given(MEMBER_TRICKS)
+def test_member_name_tricks_refused(member):
+    name = _keras_with(extra=[(member, b'{"class_name": "Evil"}')])
+    try:
+        with pytest.raises(SecurityError, match=r"archive member .*no opt-in"):
+            kerasdl.saving.check_model_file(name, trust_source=True)
+    finally:
+        os.unlink(name)

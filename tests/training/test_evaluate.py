@@ -59,3 +59,62 @@ def test_regression_has_no_per_class_table():
 def test_bad_input():
     with pytest.raises(TypeError, match=r"`data` must be a kerasdl\.data\.Dataset or a tuple"):
         evaluate(fixed_classifier(), X)
+
+
+# ---------------------------------------- label format against the loss and head (issue 14)
+
+
+def test_onehot_labels_for_a_sparse_loss_refused_like_train():
+    model = fixed_classifier()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    with pytest.raises(ValueError, match=r"^The loss 'sparse_categorical_crossentropy' expects "
+                                         r"integer class labels but `y_test` is one-hot\. Use "
+                                         r"loss='categorical_crossentropy', or pass integer "
+                                         r"labels \(y\.argmax\(axis=1\)\)\.$"):
+        evaluate(model, (X, np.eye(3)[Y]))
+
+
+def test_onehot_labels_for_a_onehot_loss_score_the_same_as_sparse():
+    model = fixed_classifier()
+    model.compile(optimizer="sgd", loss="categorical_crossentropy", metrics=["accuracy"])
+    out = evaluate(model, (X, np.eye(3)[Y]))
+    assert out["confusion_matrix"] == [[2, 0, 1], [1, 2, 0], [0, 0, 1]]
+    assert out["accuracy"] == pytest.approx(5 / 7)
+    with pytest.raises(ValueError, match=r"'categorical_crossentropy' expects one-hot labels "
+                                         r"but `y_test` holds integer class labels"):
+        evaluate(model, (X, Y))
+
+
+def test_continuous_targets_for_a_classifier_refused():
+    with pytest.raises(ValueError, match=r"`y_test` holds continuous values \(e\.g\. 0\.25\) "
+                                         r"but the model's output layer is a 3-class softmax "
+                                         r"classifier, which needs integer class labels in "
+                                         r"\[0, 3\)"):
+        evaluate(fixed_classifier(), (X, np.array([0.25, 1, 2, 3, 4, 5, 6], "float32")))
+
+
+def test_soft_labels_pass_multi_hot_rows_refused():
+    from kerasdl.training._labels import check_targets_fit_head
+
+    soft = np.full((7, 3), 0.1, "float32")
+    soft[np.arange(7), Y] = 0.8  # label smoothing: rows sum to 1
+    check_targets_fit_head(fixed_classifier(), soft, "y")
+    multi = np.eye(3)[Y]
+    multi[3, 0] = 1
+    with pytest.raises(ValueError, match=r"`y_test` has rows that do not sum to 1 \(row 3 sums "
+                                         r"to 2: multi-hot labels\?\).*sigmoid head"):
+        evaluate(fixed_classifier(), (X, multi))
+
+
+def test_sigmoid_head_accepts_probabilities_refuses_regression_targets():
+    from kerasdl.training._labels import check_targets_fit_head
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+    check_targets_fit_head(model, np.linspace(0, 1, 7), "y")  # probabilities pass
+
+    with pytest.raises(ValueError, match=r"`y` holds continuous values \(e\.g\. 2\.5\) but the "
+                                         r"model's output layer is a 1-unit sigmoid \(binary\) "
+                                         r"classifier, which needs labels 0 and 1"):
+        check_targets_fit_head(model, np.array([0, 1, 2.5]), "y")
+    check_targets_fit_head(keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)]),
+                           np.array([0, 1, 2.5]), "y")  # a linear head: regression is fine
