@@ -29,6 +29,8 @@ from kerasdl.augment._legacy_functions import apply_channel_shift
 __all__ = ["ImageDataGenerator"]
 
 _PYDATASET_KWARGS = ("workers", "use_multiprocessing", "max_queue_size")
+_PARAMETER_KEYS = ("theta", "tx", "ty", "shear", "zx", "zy", "flip_horizontal", "flip_vertical",
+                   "channel_shift_intensity", "brightness")
 
 
 # ------------------------------------------------------------------ argument checks
@@ -384,6 +386,10 @@ class ImageDataGenerator:
         if not isinstance(transform_parameters, dict):
             raise TypeError("`transform_parameters` must be a dict; received "
                             f"{V.describe(transform_parameters)}.")
+        unknown = set(transform_parameters) - set(_PARAMETER_KEYS)
+        if unknown:  # legacy ignored them silently: a typo gave an untransformed image
+            raise ValueError(f"Unknown transform parameter(s) {sorted(unknown)}; valid keys: "
+                             f"{list(_PARAMETER_KEYS)}.")
         dtype = x.dtype if x.dtype.kind == "f" else np.dtype(self.dtype)
         return self._transform_batch(x[None].astype(dtype), [transform_parameters])[0]
 
@@ -447,7 +453,7 @@ class ImageDataGenerator:
             seed: integer seed for the augmentation. Defaults to None.
 
         Returns:
-            None, as legacy (the statistics are stored on the generator).
+            The generator itself (legacy returned None; the statistics are stored on it).
         """
         x = V.check_array("x", x, ndim=4, dtype_kind="biuf")
         V.check_bool("augment", augment)
@@ -474,6 +480,7 @@ class ImageDataGenerator:
             u, s, _ = np.linalg.svd(np.reshape(x, (n, -1)).T, full_matrices=False)
             s_inv = np.sqrt(n) / (s + self.zca_epsilon)
             self.zca_whitening_matrix = (u * s_inv).dot(u.T)
+        return self
 
     # -------------------------------------------------------------- iterators
 

@@ -198,18 +198,23 @@ def affine_resample(B, images, matrices, *, interpolation, fill_mode, fill_value
     flat = n.reshape(images, (-1, c))
     base = n.reshape(n.arange(batch, dtype="int32") * (h * w), (-1, 1, 1))
 
-    def gather(iy, ix):
-        index = base + _index(B, iy, h, fill_mode) * w + _index(B, ix, w, fill_mode)
-        return n.reshape(n.take(flat, n.reshape(index, (-1,)), axis=0), (batch, h, w, c))
+    def gather(corners):
+        """Pixels at (row, column) index pairs: ONE gather for all the corners."""
+        index = n.stack([base + _index(B, iy, h, fill_mode) * w + _index(B, ix, w, fill_mode)
+                         for iy, ix in corners])
+        values = n.take(flat, n.reshape(index, (-1,)), axis=0)
+        return n.reshape(values, (len(corners), batch, h, w, c))
 
     if interpolation == "nearest":
-        out = gather(B.cast(n.floor(sy + 0.5), "int32"), B.cast(n.floor(sx + 0.5), "int32"))
+        out = gather([(B.cast(n.floor(sy + 0.5), "int32"),
+                       B.cast(n.floor(sx + 0.5), "int32"))])[0]
     else:
         x0, y0 = n.floor(sx), n.floor(sy)
         fx, fy = (sx - x0)[..., None], (sy - y0)[..., None]
         x0, y0 = B.cast(x0, "int32"), B.cast(y0, "int32")
-        top = gather(y0, x0) * (1.0 - fx) + gather(y0, x0 + 1) * fx
-        bottom = gather(y0 + 1, x0) * (1.0 - fx) + gather(y0 + 1, x0 + 1) * fx
+        v = gather([(y0, x0), (y0, x0 + 1), (y0 + 1, x0), (y0 + 1, x0 + 1)])
+        top = v[0] * (1.0 - fx) + v[1] * fx
+        bottom = v[2] * (1.0 - fx) + v[3] * fx
         out = top * (1.0 - fy) + bottom * fy
     if fill_mode == "constant":
         inside = n.logical_and(inside_x, inside_y)[..., None]

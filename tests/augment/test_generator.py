@@ -58,37 +58,39 @@ def test_matches_tf_keras_on_square_images():
                                        old.apply_transform(x.copy(), dict(p)), atol=1e-3)
 
 
-def test_backend_matrix_twin_matches_numpy():
-    from kerasdl.augment._generator import _legacy_matrices_ops
+def test_one_matrix_function_for_host_and_backend():
+    """The generator (numpy) and its in-model layer (backend ops) share ONE legacy_matrices."""
+    import keras.src.backend as B  # the active backend's namespace, as DataLayer.backend
 
     rng = np.random.default_rng(0)
-    n = 5
-    p = {"theta": rng.uniform(-40, 40, n), "tx": rng.uniform(-3, 3, n),
-         "ty": rng.uniform(-3, 3, n), "shear": rng.uniform(-20, 20, n),
-         "zx": rng.uniform(0.8, 1.2, n), "zy": rng.uniform(0.8, 1.2, n),
-         "flip_horizontal": rng.random(n) < 0.5, "flip_vertical": rng.random(n) < 0.5}
-    expected = _ops.legacy_matrices(p, 10, 14)
-    got = _legacy_matrices_ops(
-        keras.src.backend, *[keras.ops.convert_to_tensor(np.asarray(p[k], "float32")) for k in
-                             ("theta", "tx", "ty", "shear", "zx", "zy")],
-        keras.ops.convert_to_tensor(np.where(p["flip_horizontal"], -1.0, 1.0).astype("float32")),
-        keras.ops.convert_to_tensor(np.where(p["flip_vertical"], -1.0, 1.0).astype("float32")),
-        10, 14)
-    np.testing.assert_allclose(_np(got), expected, atol=1e-5)
+    p = {k: rng.uniform(lo, hi, 5) for k, lo, hi in
+         [("theta", -40, 40), ("tx", -3, 3), ("ty", -3, 3), ("shear", -10, 10),
+          ("zx", 0.7, 1.3), ("zy", 0.7, 1.3)]}
+    p["flip_x"] = np.where(rng.random(5) < 0.5, -1.0, 1.0)
+    p["flip_y"] = np.where(rng.random(5) < 0.5, -1.0, 1.0)
+    host = _ops.legacy_matrices(_ops.HOST, **p, height=10, width=14)
+    dev = _ops.legacy_matrices(B, **{k: keras.ops.convert_to_tensor(v.astype("float32"))
+                                     for k, v in p.items()}, height=10, width=14)
+    np.testing.assert_allclose(_np(dev), host, atol=1e-5)
+    assert not hasattr(__import__("kerasdl.augment._generator", fromlist=["x"]),
+                       "_legacy_matrices_ops")
 
 
 def test_shift_range_meanings():
+    """Legacy draws: float < 1 a fraction (uniform), int pixels from [0, n) with a random
+    sign, a list a choice with a random sign, a float >= 1 pixels (uniform)."""
+    rng = np.random.RandomState(0)
     gen = ImageDataGenerator(width_shift_range=0.25, height_shift_range=3)
-    rng = np.random.default_rng(0)
-    p = gen._draw(2000, 10, 20, rng)
-    assert np.abs(p["tx"]).max() <= 5.0 and np.abs(p["tx"]).max() > 4.9  # 0.25 * width 20
-    assert set(np.unique(p["ty"]).tolist()) == {-2.0, -1.0, 0.0, 1.0, 2.0}  # int: pixels
+    ps = [gen._draw((10, 20, 1), rng) for _ in range(2000)]
+    tx = np.array([p["tx"] for p in ps])
+    assert np.abs(tx).max() <= 5.0 and np.abs(tx).max() > 4.9  # 0.25 * width 20
+    assert set(np.unique([p["ty"] for p in ps]).tolist()) == {-2, -1, 0, 1, 2}  # int: pixels
     gen = ImageDataGenerator(width_shift_range=[2, 4], height_shift_range=2.5)
-    p = gen._draw(2000, 10, 20, rng)
-    assert set(np.unique(p["tx"]).tolist()) == {-4.0, -2.0, 2.0, 4.0}
-    assert np.abs(p["ty"]).max() <= 2.5 and np.abs(p["ty"]).max() > 2.4  # float >= 1: pixels
-    gen = ImageDataGenerator(zoom_range=0.2)
-    assert gen.zoom_range == (0.8, 1.2)
+    ps = [gen._draw((10, 20, 1), rng) for _ in range(2000)]
+    assert set(np.unique([p["tx"] for p in ps]).tolist()) == {-4, -2, 2, 4}
+    ty = np.abs([p["ty"] for p in ps])
+    assert ty.max() <= 2.5 and ty.max() > 2.4  # float >= 1: pixels
+    assert ImageDataGenerator(zoom_range=0.2).zoom_range == [0.8, 1.2]  # a list, as legacy
 
 
 def test_random_transform_seeded_and_zero_ranges_identity():
@@ -174,9 +176,12 @@ def test_samplewise_and_preprocessing_function():
     np.testing.assert_allclose(out.std(axis=(1, 2, 3)), np.ones(4), atol=1e-4)
 
 
-def test_standardize_before_fit_raises():
-    with pytest.raises(ValueError, match=r"has not been fit: call `.fit\(x_train\)` first"):
-        ImageDataGenerator(featurewise_center=True).standardize(np.zeros((2, 2, 1)))
+def test_standardize_before_fit_warns_and_skips_as_legacy():
+    with pytest.warns(UserWarning, match=r"specifies `featurewise_center`, but it hasn't been "
+                                         r"fit on any training data. Fit it first by calling "
+                                         r"`.fit\(numpy_data\)`."):
+        out = ImageDataGenerator(featurewise_center=True).standardize(np.ones((2, 2, 1)))
+    np.testing.assert_array_equal(out, np.ones((2, 2, 1)))  # the step is skipped
 
 
 def test_flow_from_directory_and_dataframe(tmp_path):
@@ -255,7 +260,7 @@ def test_as_layer_refuses_what_it_cannot_move():
     (dict(zoom_range=(1.2, 0.8)), ValueError, r"lower <= upper"),
     (dict(zoom_range=1.5), ValueError, r"`zoom_range` must be in \[0, 1\)"),
     (dict(width_shift_range=-1), ValueError, r"`width_shift_range` must be >= 0"),
-    (dict(brightness_range=0.5), ValueError, r"`brightness_range` must be a pair"),
+    (dict(brightness_range=0.5), ValueError, r"`brightness_range should be tuple or list of two floats. Received: 0.5"),
     (dict(horizontal_flip="yes"), TypeError, r"`horizontal_flip` must be True or False"),
     (dict(preprocessing_function=3), TypeError, r"`preprocessing_function` must be callable"),
     (dict(data_format="nhwc"), ValueError, r"`data_format` must be one of"),
@@ -276,7 +281,9 @@ def test_flow_validation():
         gen.flow(x, np.arange(3))
     with pytest.raises(ValueError, match=r"must have 4 dimensions"):
         gen.flow(np.zeros((4, 3, 3)))
-    with pytest.raises(ValueError, match=r"different classes after the split"):
+    with pytest.raises(ValueError, match=r"Training and validation subsets have different number of classes after "
+                                         r"the split. If your numpy arrays are sorted by the "
+                                         r"label, you might want to shuffle them."):
         ImageDataGenerator(validation_split=0.5).flow(x, np.array([0, 0, 1, 1]),
                                                       subset="training")
     with pytest.raises(ValueError, match=r"Unknown transform parameter\(s\) \['rotate'\]"):
