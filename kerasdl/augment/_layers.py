@@ -135,6 +135,7 @@ class _Base(_DataLayer):
         images = B.convert_to_tensor(inputs)
         if not keras.backend.standardize_dtype(images.dtype).startswith(("float", "bfloat")):
             images = B.cast(images, self.compute_dtype)  # e.g. uint8 pixels
+        check_channel_axis(images.shape, self.data_format, type(self).__name__)
         if not training or self._is_noop():
             return images
         rank = len(images.shape)
@@ -157,10 +158,6 @@ class _Base(_DataLayer):
         if self.data_format == "channels_first":
             return (shape[0], shape[1], 1, 1)
         return (shape[0], 1, 1, shape[3])
-
-    def build(self, input_shape):
-        check_channel_axis(input_shape, self.data_format, type(self).__name__)
-        super().build(input_shape)
 
     def compute_output_shape(self, input_shape):
         return input_shape

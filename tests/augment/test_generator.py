@@ -1,5 +1,7 @@
 """ImageDataGenerator: legacy meanings, flow/flow_from_directory/flow_from_dataframe, fit."""
 
+import os
+
 import keras
 import numpy as np
 import pytest
@@ -358,3 +360,184 @@ def test_flow_from_dataframe_without_pandas(monkeypatch):
     with pytest.raises(ImportError, match=r"flow_from_dataframe needs pandas: `pip install "
                                           r"pandas`"):
         ImageDataGenerator().flow_from_dataframe(object())
+
+
+# ------------------------------------------------------------------ legacy protocol (no tf_keras)
+
+
+def test_flow_is_an_endless_iterator_and_a_sequence():
+    x, y = np.arange(5, dtype="float32").reshape(5, 1, 1, 1), np.arange(5)
+    it = ImageDataGenerator().flow(x, y, batch_size=2, shuffle=False)
+    assert iter(it) is it and len(it) == 3
+    got = [next(it)[1].tolist(), it.next()[1].tolist(), next(it)[1].tolist(),
+           next(it)[1].tolist()]
+    assert got == [[0, 1], [2, 3], [4], [0, 1]]  # endless: the next epoch follows
+    assert (it.batch_index, it.total_batches_seen) == (1, 4)
+    it.reset()
+    assert it.batch_index == 0 and next(it)[1].tolist() == [0, 1]
+    assert it[2][1].tolist() == [4] and it.index_array.tolist() == [0, 1, 2, 3, 4]
+    x_batch, y_batch = next(ImageDataGenerator().flow(x, y, batch_size=5, shuffle=False))
+    assert x_batch.shape == (5, 1, 1, 1) and x_batch.dtype == np.float32
+    assert y_batch.tolist() == [0, 1, 2, 3, 4]
+
+
+def test_seeded_shuffle_is_numpy_randomstate_and_leaves_global_state_alone():
+    x = np.arange(6, dtype="float32").reshape(6, 1, 1, 1)
+    np.random.seed(0)
+    before = np.random.get_state()[1].copy()
+    it = ImageDataGenerator().flow(x, np.arange(6), batch_size=6, seed=3)
+    # legacy: np.random.seed(seed + total_batches_seen) then np.random.permutation(n)
+    assert next(it)[1].tolist() == np.random.RandomState(3).permutation(6).tolist()
+    assert next(it)[1].tolist() == np.random.RandomState(4).permutation(6).tolist()
+    np.testing.assert_array_equal(np.random.get_state()[1], before)
+
+
+def test_out_of_range_index_is_a_value_error_with_legacy_wording():
+    it = ImageDataGenerator().flow(np.zeros((3, 2, 2, 1)), batch_size=2)
+    for idx in (2, -1):
+        with pytest.raises(ValueError, match=rf"Asked to retrieve element {idx}, but the "
+                                             rf"Sequence has length 2"):
+            it[idx]
+
+
+def test_user_subclass_of_iterator():
+    from kerasdl.augment import Iterator
+
+    class Squares(Iterator):
+        def _get_batches_of_transformed_samples(self, index_array):
+            return index_array ** 2
+
+    it = Squares(5, 2, False, None)
+    assert [next(it).tolist() for _ in range(4)] == [[0, 1], [4, 9], [16], [0, 1]]
+    assert it[1].tolist() == [4, 9]
+    with pytest.raises(NotImplementedError, match="must implement"):
+        next(Iterator(3, 1, False, None))
+
+
+def test_flow_tuple_form_yields_the_extra_inputs():
+    x, misc = np.zeros((4, 2, 2, 1), "float32"), np.arange(8).reshape(4, 2)
+    (xb, mb), yb = ImageDataGenerator().flow((x, misc), np.arange(4), batch_size=4,
+                                             shuffle=False)[0]
+    assert xb.shape == (4, 2, 2, 1) and mb.tolist() == misc.tolist()
+    with pytest.raises(ValueError, match=r"should have the same length"):
+        ImageDataGenerator().flow((x, misc[:3]))
+
+
+def test_featurewise_without_fit_warns_and_skips():
+    gen = ImageDataGenerator(featurewise_center=True, featurewise_std_normalization=False)
+    x = np.full((2, 2, 2, 1), 3.0, "float32")
+    with pytest.warns(UserWarning, match=r"`featurewise_center`, but it hasn't been fit"):
+        batch = next(gen.flow(x, batch_size=2, shuffle=False))
+    assert batch.tolist() == x.tolist()
+
+
+def test_constant_fill_corner_is_exactly_the_fill_value():
+    out = ImageDataGenerator(fill_mode="constant").apply_transform(
+        np.ones((3, 3, 1), "float32"), {"theta": 45})
+    assert out[..., 0].tolist() == [[0, 1, 0], [1, 1, 1], [0, 1, 0]]
+
+
+def test_height_shift_moves_vertically():
+    x = np.zeros((5, 5, 1), "float32")
+    x[2, 2] = 1
+    gen = ImageDataGenerator(height_shift_range=[2], interpolation_order=0)
+    out = gen.random_transform(x, seed=0)
+    params = gen.get_random_transform(x.shape, seed=0)
+    assert params["tx"] == 0 and abs(params["ty"]) == 2
+    assert np.argwhere(out[..., 0] == 1).tolist() == [[2 - int(params["ty"]), 2]]
+
+
+def test_channels_first_arrays_warn_as_legacy():
+    with pytest.warns(UserWarning, match=r'NumpyArrayIterator is set to use the data format '
+                                         r'convention "channels_last" \(channels on axis 3\)'):
+        ImageDataGenerator(rotation_range=10).flow(np.zeros((2, 3, 8, 8), "float32"))
+
+
+def _png_tree(root, counts):
+    from PIL import Image
+
+    for name, n in counts.items():
+        (root / name).mkdir(parents=True)
+        for i in range(n):
+            Image.fromarray(np.full((4, 4, 3), 10 * i, np.uint8)).save(root / name / f"{i}.png")
+
+
+def test_empty_folder_prints_legacy_line_then_iterating_raises(tmp_path, capsys):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    it = ImageDataGenerator().flow_from_directory(tmp_path, target_size=(4, 4))
+    assert capsys.readouterr().out == "Found 0 images belonging to 2 classes.\n"
+    assert len(it) == 0
+    with pytest.raises(ValueError, match=r"DirectoryIterator has no samples to yield \(it "
+                                         r"found 0 images in .* with the extensions png"):
+        next(it)
+    with pytest.raises(ValueError, match=r"has no samples to yield"):
+        it[0]
+
+
+def test_corrupt_image_raises_when_its_batch_is_loaded_as_legacy(tmp_path):
+    from PIL import UnidentifiedImageError
+
+    _png_tree(tmp_path, {"a": 1})
+    (tmp_path / "a" / "bad.png").write_bytes(b"not a png")
+    it = ImageDataGenerator().flow_from_directory(tmp_path, target_size=(4, 4), shuffle=False,
+                                                  batch_size=1)
+    assert it.filenames == [os.path.join("a", "0.png"), os.path.join("a", "bad.png")]
+    assert it[0][0].shape == (1, 4, 4, 3)
+    with pytest.raises(UnidentifiedImageError):
+        it[1]
+
+
+def test_dataframe_multi_label_multi_output_and_bad_arguments(tmp_path):
+    pd = pytest.importorskip("pandas")
+    _png_tree(tmp_path, {"img": 3})
+    df = pd.DataFrame({"f": ["img/0.png", "img/1.png", "img/2.png"],
+                       "tags": [["a", "b"], ["a"], "b"], "u": [1.0, 2.0, 3.0],
+                       "v": [4, 5, 6], "w": ["x", "y", "z"]})
+    gen = ImageDataGenerator()
+    kw = dict(directory=str(tmp_path), x_col="f", target_size=(4, 4), shuffle=False)
+    it = gen.flow_from_dataframe(df, y_col="tags", **kw)
+    assert it.class_indices == {"a": 0, "b": 1}
+    assert it[0][1].tolist() == [[1, 1], [1, 0], [0, 1]]
+    _, (u, v) = gen.flow_from_dataframe(df, y_col=["u", "v"], class_mode="multi_output",
+                                        **kw)[0]
+    assert u.tolist() == [1.0, 2.0, 3.0] and v.tolist() == [4, 5, 6]
+    with pytest.raises(TypeError, match=r"Column weight_col=w must be numeric."):
+        gen.flow_from_dataframe(df, y_col="tags", weight_col="w", **kw)
+    with pytest.raises(TypeError, match=r"flow_from_dataframe\(\) got an unexpected keyword "
+                                        r"argument 'batchsize'"):
+        gen.flow_from_dataframe(df, y_col="tags", batchsize=3, **kw)
+    with pytest.warns(DeprecationWarning, match=r"has_ext is deprecated"):
+        gen.flow_from_dataframe(df, y_col="tags", has_ext=True, **kw)
+    with pytest.raises(ValueError, match=r"Column 'label' is not in the dataframe"):
+        gen.flow_from_dataframe(df, y_col="label", **kw)
+    with pytest.raises(ValueError, match=r"`class_mode` must be one of"):
+        gen.flow_from_dataframe(df, y_col="tags", class_mode="onehot", **kw)
+
+
+def test_pipeline_refuses_channels_first_arrays_but_not_small_images():
+    from kerasdl.augment import pipeline
+
+    with pytest.raises(ValueError, match=r"received images of shape \(2, 3, 8, 8\): the last "
+                                         r"axis \(8\) does not look like a channel axis"):
+        pipeline(rotation=10)(np.zeros((2, 3, 8, 8), "float32"))
+    for shape in [(2, 8, 8, 7), (2, 4, 4, 3), (2, 2, 2, 1), (2, 32, 32, 3), (5, 6, 8)]:
+        assert tuple(pipeline(rotation=10)(np.zeros(shape, "float32")).shape) == shape
+    cf = pipeline(rotation=10, data_format="channels_first")
+    assert tuple(cf(np.zeros((2, 3, 8, 8), "float32")).shape) == (2, 3, 8, 8)
+
+
+@pytest.mark.parametrize("make", ["pipeline", "generator_layer"])
+def test_jit_compile_training_with_augmentation(make):
+    from kerasdl.augment import pipeline
+
+    aug = (pipeline(rotation=10, shift=0.1, zoom=0.1, flip="horizontal", seed=0)
+           if make == "pipeline" else
+           ImageDataGenerator(rotation_range=10, width_shift_range=0.1, fill_mode="wrap",
+                              horizontal_flip=True).as_layer(seed=0))
+    x = np.random.default_rng(0).random((16, 8, 8, 3)).astype("float32")
+    model = keras.Sequential([keras.Input((8, 8, 3)), aug, keras.layers.Flatten(),
+                              keras.layers.Dense(2, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy", jit_compile=True)
+    history = model.fit(x, np.arange(16) % 2, epochs=1, batch_size=8, verbose=0)
+    assert model.jit_compile is True and np.isfinite(history.history["loss"][0])
