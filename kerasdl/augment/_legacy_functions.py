@@ -99,13 +99,18 @@ def apply_affine_transform(x, theta=0, tx=0, ty=0, shear=0, zx=1, zy=1, row_axis
     return out.astype(x.dtype if x.dtype.kind in "fiub" else np.float64)
 
 
+def _options(scope):
+    """The layout and sampling arguments the ``random_*`` functions pass through."""
+    return {"row_axis": scope["row_axis"], "col_axis": scope["col_axis"],
+            "channel_axis": scope["channel_axis"], "fill_mode": scope["fill_mode"],
+            "cval": scope["cval"], "order": scope["interpolation_order"]}
+
+
 def random_rotation(x, rg, row_axis=1, col_axis=2, channel_axis=0, fill_mode="nearest",
                     cval=0.0, interpolation_order=1):
     """Rotate one image by an angle drawn from ``[-rg, rg]`` degrees (numpy's global RNG)."""
     theta = np.random.uniform(-rg, rg)
-    return apply_affine_transform(x, theta=theta, row_axis=row_axis, col_axis=col_axis,
-                                  channel_axis=channel_axis, fill_mode=fill_mode, cval=cval,
-                                  order=interpolation_order)
+    return apply_affine_transform(x, theta=theta, **_options(locals()))
 
 
 def random_shift(x, wrg, hrg, row_axis=1, col_axis=2, channel_axis=0, fill_mode="nearest",
@@ -118,18 +123,14 @@ def random_shift(x, wrg, hrg, row_axis=1, col_axis=2, channel_axis=0, fill_mode=
     h, w = x.shape[row_axis], x.shape[col_axis]
     ty = np.random.uniform(-hrg, hrg) * h
     tx = np.random.uniform(-wrg, wrg) * w
-    return apply_affine_transform(x, tx=tx, ty=ty, row_axis=row_axis, col_axis=col_axis,
-                                  channel_axis=channel_axis, fill_mode=fill_mode, cval=cval,
-                                  order=interpolation_order)
+    return apply_affine_transform(x, tx=tx, ty=ty, **_options(locals()))
 
 
 def random_shear(x, intensity, row_axis=1, col_axis=2, channel_axis=0, fill_mode="nearest",
                  cval=0.0, interpolation_order=1):
     """Shear one image by an angle drawn from ``[-intensity, intensity]`` degrees."""
     shear = np.random.uniform(-intensity, intensity)
-    return apply_affine_transform(x, shear=shear, row_axis=row_axis, col_axis=col_axis,
-                                  channel_axis=channel_axis, fill_mode=fill_mode, cval=cval,
-                                  order=interpolation_order)
+    return apply_affine_transform(x, shear=shear, **_options(locals()))
 
 
 def random_zoom(x, zoom_range, row_axis=1, col_axis=2, channel_axis=0, fill_mode="nearest",
@@ -142,9 +143,7 @@ def random_zoom(x, zoom_range, row_axis=1, col_axis=2, channel_axis=0, fill_mode
         zx, zy = 1, 1
     else:
         zx, zy = np.random.uniform(zoom_range[0], zoom_range[1], 2)
-    return apply_affine_transform(x, zx=zx, zy=zy, row_axis=row_axis, col_axis=col_axis,
-                                  channel_axis=channel_axis, fill_mode=fill_mode, cval=cval,
-                                  order=interpolation_order)
+    return apply_affine_transform(x, zx=zx, zy=zy, **_options(locals()))
 
 
 def apply_channel_shift(x, intensity, channel_axis=0):

@@ -541,3 +541,14 @@ def test_jit_compile_training_with_augmentation(make):
     model.compile("adam", "sparse_categorical_crossentropy", jit_compile=True)
     history = model.fit(x, np.arange(16) % 2, epochs=1, batch_size=8, verbose=0)
     assert model.jit_compile is True and np.isfinite(history.history["loss"][0])
+
+
+def test_flow_from_directory_agrees_with_image_dataset_from_directory(tmp_path):
+    _png_tree(tmp_path, {"b_dog": 3, "a_cat": 2, "c_emu": 1})
+    it = ImageDataGenerator().flow_from_directory(tmp_path, target_size=(4, 4),
+                                                  class_mode="sparse", shuffle=False)
+    ds = keras.utils.image_dataset_from_directory(tmp_path, image_size=(4, 4), shuffle=False,
+                                                  batch_size=6, verbose=False)
+    assert list(it.class_indices) == ds.class_names == ["a_cat", "b_dog", "c_emu"]
+    labels = np.concatenate([keras.ops.convert_to_numpy(y) for _, y in ds])
+    assert it.classes.tolist() == labels.tolist() == [0, 0, 1, 1, 1, 2]
