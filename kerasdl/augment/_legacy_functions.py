@@ -73,9 +73,10 @@ def apply_affine_transform(x, theta=0, tx=0, ty=0, shear=0, zx=1, zy=1, row_axis
 
     Example:
 
-    >>> apply_affine_transform(np.ones((3, 3, 1)), theta=45, row_axis=0, col_axis=1,
-    ...                        channel_axis=2, fill_mode="constant")[0, 0, 0]
-    0.0
+    >>> out = apply_affine_transform(np.ones((3, 3, 1)), theta=45, row_axis=0, col_axis=1,
+    ...                              channel_axis=2, fill_mode="constant")
+    >>> out[..., 0].tolist()
+    [[0.0, 1.0, 0.0], [1.0, 1.0, 1.0], [0.0, 1.0, 0.0]]
     """
     x = np.asarray(x)
     _check_axes(row_axis, col_axis, channel_axis, x.ndim)
