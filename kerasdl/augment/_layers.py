@@ -87,6 +87,34 @@ def _flip_mode(flip):
     return V.check_choice("flip", flip, _ops.FLIP_MODES)
 
 
+_CHANNEL_COUNTS = (1, 3, 4)
+
+
+def check_channel_axis(input_shape, data_format, who):
+    """Refuse images whose channel axis is evidently the other one.
+
+    The rule (for ``channels_last``; mirrored for ``channels_first``): an input of rank 3 or
+    4 whose last axis has more than 4 values while the first spatial axis has 1, 3 or 4 is
+    channels-first data (e.g. ``(N, 3, 32, 32)``). Images with any channel count in the right
+    place pass (``(N, 8, 8, 7)``, ``(N, 4, 4, 3)``, ``(N, 2, 2, 1)``); only a strip 1, 3 or 4
+    pixels high with more than 4 channels would be refused.
+    """
+    shape = tuple(input_shape or ())
+    if len(shape) not in (3, 4) or any(d is None for d in shape[-3:]):
+        return
+    first, last = shape[-3], shape[-1]
+    if data_format == "channels_first":
+        first, last = last, first
+    if last > 4 and first in _CHANNEL_COUNTS:
+        fix = ("channels_first" if data_format == "channels_last" else "channels_last")
+        raise ValueError(
+            f"{who} uses data_format={data_format!r} but received images of shape {shape}: "
+            f"the {'last' if data_format == 'channels_last' else 'first'} axis ({last}) does "
+            f"not look like a channel axis, while axis {len(shape) - 3} holds {first} values "
+            f"(1, 3 or 4 channels). Pass data_format={fix!r}, or move the channel axis "
+            f"(np.moveaxis(x, {len(shape) - 3}, -1)).")
+
+
 class _Base(_DataLayer):
     """Shared plumbing: seed, data format, rank-3 inputs, dtype, identity at inference."""
 
@@ -107,6 +135,7 @@ class _Base(_DataLayer):
         images = B.convert_to_tensor(inputs)
         if not keras.backend.standardize_dtype(images.dtype).startswith(("float", "bfloat")):
             images = B.cast(images, self.compute_dtype)  # e.g. uint8 pixels
+        check_channel_axis(images.shape, self.data_format, type(self).__name__)
         if not training or self._is_noop():
             return images
         rank = len(images.shape)
@@ -271,9 +300,12 @@ class RandomAffine(_Base):
             return images
         height, width = self._hw(images)
         matrices = self.transformation_matrices(transformation, height, width)
-        out = B.image.affine_transform(
-            B.cast(images, "float32"), matrices, interpolation=self.interpolation,
-            fill_mode=self.fill_mode, fill_value=self.fill_value, data_format=self.data_format)
+        # kerasdl's own gather-based resampler rather than ``affine_transform``: it compiles
+        # under XLA (TensorFlow's ImageProjectiveTransformV3 has no XLA kernel), is faster on
+        # JAX's CPU, and fills "constant" like scipy (no blending at the border).
+        out = _ops.affine_resample(
+            B, images, matrices, interpolation=self.interpolation, fill_mode=self.fill_mode,
+            fill_value=self.fill_value, data_format=self.data_format)
         return B.cast(out, images.dtype)
 
     def _augment(self, images):

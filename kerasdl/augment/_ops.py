@@ -81,141 +81,154 @@ def _centre(B, size):
 
 
 # --------------------------------------------------------------------------------------
-# ImageDataGenerator's parametrisation, numpy (host side).
+# ImageDataGenerator's parametrisation (numpy on the host, backend ops inside a layer).
 # --------------------------------------------------------------------------------------
 
-def legacy_matrices(params, height, width):
+class _Host:
+    """numpy dressed as a Keras backend namespace, so one function serves host and layer."""
+
+    numpy = np
+
+    @staticmethod
+    def cast(x, dtype):
+        return np.asarray(x).astype(dtype)
+
+    @staticmethod
+    def shape(x):
+        return np.shape(x)
+
+
+HOST = _Host()
+
+
+def legacy_matrices(B, *, theta, tx, ty, shear, zx, zy, flip_x, flip_y, height, width):
     """Output->input matrices (n, 8) for ImageDataGenerator transform parameters.
 
-    ``params`` holds arrays of shape (n,) under the legacy keys ``theta`` (degrees), ``tx``,
-    ``ty`` (pixels: output pixel (x, y) reads input (x + tx, y + ty), so content moves by
-    ``-tx``), ``shear`` (degrees), ``zx``, ``zy`` (input pixels per output pixel: < 1 zooms in),
-    ``flip_horizontal``, ``flip_vertical`` (booleans, applied after the affine part). The
-    composition is ImageDataGenerator's: ``R . T . Sh . Z`` about the image centre, then flips.
+    Arguments are tensors (or numpy arrays with ``B=HOST``) of shape (n,): ``theta`` and
+    ``shear`` in degrees, ``tx``/``ty`` in pixels (output pixel (x, y) reads input
+    (x + tx, y + ty): the content moves by ``-tx`` horizontally, ``-ty`` vertically), ``zx``/
+    ``zy`` input pixels per output pixel (< 1 zooms in), ``flip_x``/``flip_y`` -1 (flip) or
+    +1. The composition is the legacy one, ``R . T . Sh . Z`` about the image centre in
+    ``(x, y)`` coordinates, then the flips of the output.
     """
-    theta = np.deg2rad(np.asarray(params["theta"], dtype=np.float64))
-    n_img = theta.shape[0]
-    shear = np.deg2rad(np.asarray(params["shear"], dtype=np.float64))
-    tx = np.asarray(params["tx"], dtype=np.float64)
-    ty = np.asarray(params["ty"], dtype=np.float64)
-    zx = np.asarray(params["zx"], dtype=np.float64)
-    zy = np.asarray(params["zy"], dtype=np.float64)
-    fx = np.where(np.asarray(params["flip_horizontal"], dtype=bool), -1.0, 1.0)
-    fy = np.where(np.asarray(params["flip_vertical"], dtype=bool), -1.0, 1.0)
-
-    def mat(a, b, c_, d, e, f):
-        m = np.zeros((n_img, 3, 3))
-        m[:, 0, 0], m[:, 0, 1], m[:, 0, 2] = a, b, c_
-        m[:, 1, 0], m[:, 1, 1], m[:, 1, 2] = d, e, f
-        m[:, 2, 2] = 1.0
-        return m
-
-    one, zero = np.ones(n_img), np.zeros(n_img)
-    rot = mat(np.cos(theta), -np.sin(theta), zero, np.sin(theta), np.cos(theta), zero)
-    shift = mat(one, zero, tx, zero, one, ty)
-    shr = mat(one, -np.sin(shear), zero, zero, np.cos(shear), zero)
-    zoom = mat(zx, zero, zero, zero, zy, zero)
-    flip = mat(fx, zero, zero, zero, fy, zero)
-    m = rot @ shift @ shr @ zoom @ flip
-    cx, cy = (width - 1) / 2.0, (height - 1) / 2.0
-    to_centre = mat(one, zero, -cx * one, zero, one, -cy * one)
-    back = mat(one, zero, cx * one, zero, one, cy * one)
-    m = back @ m @ to_centre
-    out = np.zeros((n_img, 8), dtype=np.float32)
-    out[:, 0:3] = m[:, 0, :]
-    out[:, 3:6] = m[:, 1, :]
-    return out
+    n = B.numpy
+    deg = math.pi / 180.0
+    c, s = n.cos(theta * deg), n.sin(theta * deg)
+    cs, ss = n.cos(shear * deg), n.sin(shear * deg)
+    m00 = c * zx * flip_x
+    m01 = (-c * ss - s * cs) * zy * flip_y
+    m10 = s * zx * flip_x
+    m11 = (-s * ss + c * cs) * zy * flip_y
+    cx, cy = _centre(B, width), _centre(B, height)
+    a2 = cx - (m00 * cx + m01 * cy) + (c * tx - s * ty)
+    b2 = cy - (m10 * cx + m11 * cy) + (s * tx + c * ty)
+    zeros = n.zeros_like(m00)
+    return n.stack([m00, m01, a2, m10, m11, b2, zeros, zeros], axis=1)
 
 
 def is_identity(matrices):
     """True when every (n, 8) matrix is the identity (so resampling can be skipped)."""
-    ident = np.array([1, 0, 0, 0, 1, 0, 0, 0], dtype=np.float32)
-    return bool(np.all(np.abs(np.asarray(matrices) - ident) < 1e-7))
+    ident = np.array([1, 0, 0, 0, 1, 0, 0, 0], dtype=np.float64)
+    return np.all(np.abs(np.asarray(matrices, np.float64) - ident) < 1e-12, axis=-1)
 
 
-def _fold(index, size, fill_mode):
-    """Map integer sample positions outside [0, size) back inside, per fill mode."""
-    if fill_mode == "nearest":
-        return np.clip(index, 0, size - 1)
-    if fill_mode == "wrap":
-        return np.mod(index, size)
-    if fill_mode == "reflect":  # (d c b a | a b c d | d c b a)
-        index = np.mod(index, 2 * size)
-        return np.where(index >= size, 2 * size - 1 - index, index)
-    return np.clip(index, 0, size - 1)  # constant: masked by the caller
+# --------------------------------------------------------------------------------------
+# The one resampler: gathers whole pixels, so it compiles under XLA on every backend.
+# --------------------------------------------------------------------------------------
 
+def _fold(B, coord, size, fill_mode):
+    """Fold sample coordinates along one axis as scipy.ndimage does for each mode.
 
-def numpy_affine(images, matrices, *, interpolation, fill_mode, fill_value, data_format):
-    """``affine_transform`` in numpy for a rank-4 batch: one gather per interpolation corner.
-
-    Same conventions as ``keras.ops.image.affine_transform`` (pixel centres at integers,
-    output->input matrices); used for host-side batches where it is as fast as the backend op.
+    Returns the folded coordinate and, for ``"constant"``, where the original was inside
+    ``[0, size - 1]`` (scipy fills everything outside with the constant, no blending).
+    ``"wrap"`` repeats with period ``size`` (as JAX and ``grid-wrap``); ``"scipy_wrap"`` is
+    scipy's ``"wrap"`` (period ``size - 1``, used by the legacy ImageDataGenerator).
     """
-    images = np.asarray(images, dtype=np.float32)
+    n = B.numpy
+    last = size - 1.0
+    if fill_mode == "nearest":
+        return n.clip(coord, 0.0, last), None
+    if fill_mode == "constant":
+        return n.clip(coord, 0.0, last), n.logical_and(coord >= 0.0, coord <= last)
+    if fill_mode == "reflect":  # (d c b a | a b c d | d c b a)
+        m = n.mod(coord + 0.5, 2.0 * size)
+        return n.where(m < size, m, 2.0 * size - m) - 0.5, None
+    if fill_mode == "scipy_wrap":
+        period = n.maximum(last, 1.0)
+        outside = n.logical_or(coord < 0.0, coord > last)
+        return n.clip(n.where(outside, n.mod(coord, period), coord), 0.0, last), None
+    return n.mod(coord, size), None  # wrap
+
+
+def _index(B, i, size, fill_mode):
+    """Integer neighbour index inside [0, size)."""
+    if fill_mode == "wrap":
+        return B.numpy.mod(i, size)
+    return B.numpy.clip(i, 0, size - 1)
+
+
+def affine_resample(B, images, matrices, *, interpolation, fill_mode, fill_value,
+                    data_format, dtype="float32"):
+    """Resample a rank-4 batch once through per-image output->input matrices.
+
+    The conventions of ``keras.ops.image.affine_transform`` (8-vector matrices, pixel centres
+    at integers) with the sampling of ``scipy.ndimage.affine_transform`` (order 0 or 1): the
+    coordinate is folded per ``fill_mode`` first, then interpolated; ``"constant"`` gives
+    ``fill_value`` wherever the sample point is outside the image and never mixes it into
+    pixels inside. Written with ``B.numpy`` ops only (4 gathers of whole pixels), so the same
+    code runs on the host (``B=HOST``, numpy, in ``dtype`` precision), inside a model under
+    ``jit_compile=True`` on TensorFlow, JAX and PyTorch, and in ``tf.data``.
+    """
+    n = B.numpy
     if data_format == "channels_first":
-        images = np.moveaxis(images, 1, -1)
-    n, h, w, c = images.shape
-    ys, xs = np.meshgrid(np.arange(h, dtype=np.float32), np.arange(w, dtype=np.float32),
-                         indexing="ij")
-    m = np.asarray(matrices, dtype=np.float32)
-    a0, a1, a2, b0, b1, b2 = (m[:, k, None, None] for k in range(6))
-    sx = a0 * xs + a1 * ys + a2
-    sy = b0 * xs + b1 * ys + b2
-    # each pixel's channels as one opaque element, so one `take` moves a whole pixel
-    rows = np.ascontiguousarray(images).reshape(n * h * w, c)
-    rows = rows.view(np.dtype((np.void, 4 * c))).reshape(-1)
-    base = (np.arange(n, dtype=np.intp) * (h * w))[:, None, None]
-    fill = np.float32(fill_value)
+        images = n.transpose(images, (0, 2, 3, 1))
+    shape = B.shape(images)
+    batch, h, w, c = shape[0], shape[1], shape[2], shape[3]
+    images = B.cast(images, dtype)
+    m = B.cast(matrices, dtype)
+    ys = B.cast(n.arange(h), dtype)[None, :, None]
+    xs = B.cast(n.arange(w), dtype)[None, None, :]
 
-    def axis_index(i, size):
-        """Folded index and, for constant fill, where the unfolded one was inside."""
-        inside = (i >= 0) & (i < size) if fill_mode == "constant" else None
-        return _fold(i, size, fill_mode), inside
+    def col(k):
+        return m[:, k][:, None, None]
 
-    def gather(row, col):
-        (ri, r_in), (ci, c_in) = row, col
-        values = np.take(rows, ri + ci).view(np.float32).reshape(n, h, w, c)
-        if fill_mode == "constant":
-            values = np.where((r_in & c_in)[..., None], values, fill)
-        return values
+    # the order of scipy's sums: row term, column term, offset
+    sx, inside_x = _fold(B, (col(1) * ys + col(0) * xs) + col(2), B.cast(w, dtype), fill_mode)
+    sy, inside_y = _fold(B, (col(4) * ys + col(3) * xs) + col(5), B.cast(h, dtype), fill_mode)
+    flat = n.reshape(images, (-1, c))
+    base = n.reshape(n.arange(batch, dtype="int32") * (h * w), (-1, 1, 1))
 
-    def row_index(iy):
-        folded, inside = axis_index(iy, h)
-        return base + folded * w, inside
+    def gather(corners):
+        """Pixels at (row, column) index pairs: ONE gather for all the corners."""
+        index = n.stack([base + _index(B, iy, h, fill_mode) * w + _index(B, ix, w, fill_mode)
+                         for iy, ix in corners])
+        values = n.take(flat, n.reshape(index, (-1,)), axis=0)
+        return n.reshape(values, (len(corners), batch, h, w, c))
 
     if interpolation == "nearest":
-        out = gather(row_index(np.floor(sy + 0.5).astype(np.intp)),
-                     axis_index(np.floor(sx + 0.5).astype(np.intp), w))
+        out = gather([(B.cast(n.floor(sy + 0.5), "int32"),
+                       B.cast(n.floor(sx + 0.5), "int32"))])[0]
     else:
-        x0, y0 = np.floor(sx), np.floor(sy)
+        x0, y0 = n.floor(sx), n.floor(sy)
         fx, fy = (sx - x0)[..., None], (sy - y0)[..., None]
-        x0, y0 = x0.astype(np.intp), y0.astype(np.intp)
-        r0, r1 = row_index(y0), row_index(y0 + 1)
-        c0, c1 = axis_index(x0, w), axis_index(x0 + 1, w)
-        top = gather(r0, c0)
-        top += (gather(r0, c1) - top) * fx
-        bottom = gather(r1, c0)
-        bottom += (gather(r1, c1) - bottom) * fx
-        top += (bottom - top) * fy
-        out = top
+        x0, y0 = B.cast(x0, "int32"), B.cast(y0, "int32")
+        v = gather([(y0, x0), (y0, x0 + 1), (y0 + 1, x0), (y0 + 1, x0 + 1)])
+        top = v[0] * (1.0 - fx) + v[1] * fx
+        bottom = v[2] * (1.0 - fx) + v[3] * fx
+        out = top * (1.0 - fy) + bottom * fy
+    if fill_mode == "constant":
+        inside = n.logical_and(inside_x, inside_y)[..., None]
+        out = n.where(inside, out, B.cast(fill_value, dtype))
     if data_format == "channels_first":
-        out = np.moveaxis(out, -1, 1)
-    return np.ascontiguousarray(out)
+        out = n.transpose(out, (0, 3, 1, 2))
+    return out
 
 
 def host_affine(images, matrices, *, interpolation, fill_mode, fill_value, data_format):
-    """Resample a numpy batch once; numpy in, numpy out.
+    """``affine_resample`` on a numpy batch, computed in float64 as scipy does.
 
-    Under TensorFlow this is ``keras.ops.image.affine_transform`` (one multi-threaded op).
-    Under other backends, whose CPU op is slower for host-side numpy batches (JAX's
-    ``map_coordinates`` also interpolates along the channel axis), it is ``numpy_affine``.
+    Returns a float64 array; the caller casts it (scipy casts to the input's dtype).
     """
-    import keras
-
-    if keras.backend.backend() == "tensorflow":
-        out = keras.ops.image.affine_transform(
-            images, matrices, interpolation=interpolation, fill_mode=fill_mode,
-            fill_value=fill_value, data_format=data_format)
-        return np.asarray(keras.ops.convert_to_numpy(out))
-    return numpy_affine(images, matrices, interpolation=interpolation, fill_mode=fill_mode,
-                        fill_value=fill_value, data_format=data_format)
+    return affine_resample(HOST, np.asarray(images), np.asarray(matrices, np.float64),
+                           interpolation=interpolation, fill_mode=fill_mode,
+                           fill_value=fill_value, data_format=data_format, dtype="float64")

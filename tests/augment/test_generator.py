@@ -1,5 +1,7 @@
 """ImageDataGenerator: legacy meanings, flow/flow_from_directory/flow_from_dataframe, fit."""
 
+import os
+
 import keras
 import numpy as np
 import pytest
@@ -58,37 +60,39 @@ def test_matches_tf_keras_on_square_images():
                                        old.apply_transform(x.copy(), dict(p)), atol=1e-3)
 
 
-def test_backend_matrix_twin_matches_numpy():
-    from kerasdl.augment._generator import _legacy_matrices_ops
+def test_one_matrix_function_for_host_and_backend():
+    """The generator (numpy) and its in-model layer (backend ops) share ONE legacy_matrices."""
+    import keras.src.backend as B  # the active backend's namespace, as DataLayer.backend
 
     rng = np.random.default_rng(0)
-    n = 5
-    p = {"theta": rng.uniform(-40, 40, n), "tx": rng.uniform(-3, 3, n),
-         "ty": rng.uniform(-3, 3, n), "shear": rng.uniform(-20, 20, n),
-         "zx": rng.uniform(0.8, 1.2, n), "zy": rng.uniform(0.8, 1.2, n),
-         "flip_horizontal": rng.random(n) < 0.5, "flip_vertical": rng.random(n) < 0.5}
-    expected = _ops.legacy_matrices(p, 10, 14)
-    got = _legacy_matrices_ops(
-        keras.src.backend, *[keras.ops.convert_to_tensor(np.asarray(p[k], "float32")) for k in
-                             ("theta", "tx", "ty", "shear", "zx", "zy")],
-        keras.ops.convert_to_tensor(np.where(p["flip_horizontal"], -1.0, 1.0).astype("float32")),
-        keras.ops.convert_to_tensor(np.where(p["flip_vertical"], -1.0, 1.0).astype("float32")),
-        10, 14)
-    np.testing.assert_allclose(_np(got), expected, atol=1e-5)
+    p = {k: rng.uniform(lo, hi, 5) for k, lo, hi in
+         [("theta", -40, 40), ("tx", -3, 3), ("ty", -3, 3), ("shear", -10, 10),
+          ("zx", 0.7, 1.3), ("zy", 0.7, 1.3)]}
+    p["flip_x"] = np.where(rng.random(5) < 0.5, -1.0, 1.0)
+    p["flip_y"] = np.where(rng.random(5) < 0.5, -1.0, 1.0)
+    host = _ops.legacy_matrices(_ops.HOST, **p, height=10, width=14)
+    dev = _ops.legacy_matrices(B, **{k: keras.ops.convert_to_tensor(v.astype("float32"))
+                                     for k, v in p.items()}, height=10, width=14)
+    np.testing.assert_allclose(_np(dev), host, atol=1e-5)
+    assert not hasattr(__import__("kerasdl.augment._generator", fromlist=["x"]),
+                       "_legacy_matrices_ops")
 
 
 def test_shift_range_meanings():
+    """Legacy draws: float < 1 a fraction (uniform), int pixels from [0, n) with a random
+    sign, a list a choice with a random sign, a float >= 1 pixels (uniform)."""
+    rng = np.random.RandomState(0)
     gen = ImageDataGenerator(width_shift_range=0.25, height_shift_range=3)
-    rng = np.random.default_rng(0)
-    p = gen._draw(2000, 10, 20, rng)
-    assert np.abs(p["tx"]).max() <= 5.0 and np.abs(p["tx"]).max() > 4.9  # 0.25 * width 20
-    assert set(np.unique(p["ty"]).tolist()) == {-2.0, -1.0, 0.0, 1.0, 2.0}  # int: pixels
+    ps = [gen._draw((10, 20, 1), rng) for _ in range(2000)]
+    tx = np.array([p["tx"] for p in ps])
+    assert np.abs(tx).max() <= 5.0 and np.abs(tx).max() > 4.9  # 0.25 * width 20
+    assert set(np.unique([p["ty"] for p in ps]).tolist()) == {-2, -1, 0, 1, 2}  # int: pixels
     gen = ImageDataGenerator(width_shift_range=[2, 4], height_shift_range=2.5)
-    p = gen._draw(2000, 10, 20, rng)
-    assert set(np.unique(p["tx"]).tolist()) == {-4.0, -2.0, 2.0, 4.0}
-    assert np.abs(p["ty"]).max() <= 2.5 and np.abs(p["ty"]).max() > 2.4  # float >= 1: pixels
-    gen = ImageDataGenerator(zoom_range=0.2)
-    assert gen.zoom_range == (0.8, 1.2)
+    ps = [gen._draw((10, 20, 1), rng) for _ in range(2000)]
+    assert set(np.unique([p["tx"] for p in ps]).tolist()) == {-4, -2, 2, 4}
+    ty = np.abs([p["ty"] for p in ps])
+    assert ty.max() <= 2.5 and ty.max() > 2.4  # float >= 1: pixels
+    assert ImageDataGenerator(zoom_range=0.2).zoom_range == [0.8, 1.2]  # a list, as legacy
 
 
 def test_random_transform_seeded_and_zero_ranges_identity():
@@ -174,9 +178,12 @@ def test_samplewise_and_preprocessing_function():
     np.testing.assert_allclose(out.std(axis=(1, 2, 3)), np.ones(4), atol=1e-4)
 
 
-def test_standardize_before_fit_raises():
-    with pytest.raises(ValueError, match=r"has not been fit: call `.fit\(x_train\)` first"):
-        ImageDataGenerator(featurewise_center=True).standardize(np.zeros((2, 2, 1)))
+def test_standardize_before_fit_warns_and_skips_as_legacy():
+    with pytest.warns(UserWarning, match=r"specifies `featurewise_center`, but it hasn't been "
+                                         r"fit on any training data. Fit it first by calling "
+                                         r"`.fit\(numpy_data\)`."):
+        out = ImageDataGenerator(featurewise_center=True).standardize(np.ones((2, 2, 1)))
+    np.testing.assert_array_equal(out, np.ones((2, 2, 1)))  # the step is skipped
 
 
 def test_flow_from_directory_and_dataframe(tmp_path):
@@ -255,7 +262,7 @@ def test_as_layer_refuses_what_it_cannot_move():
     (dict(zoom_range=(1.2, 0.8)), ValueError, r"lower <= upper"),
     (dict(zoom_range=1.5), ValueError, r"`zoom_range` must be in \[0, 1\)"),
     (dict(width_shift_range=-1), ValueError, r"`width_shift_range` must be >= 0"),
-    (dict(brightness_range=0.5), ValueError, r"`brightness_range` must be a pair"),
+    (dict(brightness_range=0.5), ValueError, r"`brightness_range should be tuple or list of two floats. Received: 0.5"),
     (dict(horizontal_flip="yes"), TypeError, r"`horizontal_flip` must be True or False"),
     (dict(preprocessing_function=3), TypeError, r"`preprocessing_function` must be callable"),
     (dict(data_format="nhwc"), ValueError, r"`data_format` must be one of"),
@@ -276,7 +283,9 @@ def test_flow_validation():
         gen.flow(x, np.arange(3))
     with pytest.raises(ValueError, match=r"must have 4 dimensions"):
         gen.flow(np.zeros((4, 3, 3)))
-    with pytest.raises(ValueError, match=r"different classes after the split"):
+    with pytest.raises(ValueError, match=r"Training and validation subsets have different number of classes after "
+                                         r"the split. If your numpy arrays are sorted by the "
+                                         r"label, you might want to shuffle them."):
         ImageDataGenerator(validation_split=0.5).flow(x, np.array([0, 0, 1, 1]),
                                                       subset="training")
     with pytest.raises(ValueError, match=r"Unknown transform parameter\(s\) \['rotate'\]"):
@@ -351,3 +360,195 @@ def test_flow_from_dataframe_without_pandas(monkeypatch):
     with pytest.raises(ImportError, match=r"flow_from_dataframe needs pandas: `pip install "
                                           r"pandas`"):
         ImageDataGenerator().flow_from_dataframe(object())
+
+
+# ------------------------------------------------------------------ legacy protocol (no tf_keras)
+
+
+def test_flow_is_an_endless_iterator_and_a_sequence():
+    x, y = np.arange(5, dtype="float32").reshape(5, 1, 1, 1), np.arange(5)
+    it = ImageDataGenerator().flow(x, y, batch_size=2, shuffle=False)
+    assert iter(it) is it and len(it) == 3
+    got = [next(it)[1].tolist(), it.next()[1].tolist(), next(it)[1].tolist(),
+           next(it)[1].tolist()]
+    assert got == [[0, 1], [2, 3], [4], [0, 1]]  # endless: the next epoch follows
+    assert (it.batch_index, it.total_batches_seen) == (1, 4)
+    it.reset()
+    assert it.batch_index == 0 and next(it)[1].tolist() == [0, 1]
+    assert it[2][1].tolist() == [4] and it.index_array.tolist() == [0, 1, 2, 3, 4]
+    x_batch, y_batch = next(ImageDataGenerator().flow(x, y, batch_size=5, shuffle=False))
+    assert x_batch.shape == (5, 1, 1, 1) and x_batch.dtype == np.float32
+    assert y_batch.tolist() == [0, 1, 2, 3, 4]
+
+
+def test_seeded_shuffle_is_numpy_randomstate_and_leaves_global_state_alone():
+    x = np.arange(6, dtype="float32").reshape(6, 1, 1, 1)
+    np.random.seed(0)
+    before = np.random.get_state()[1].copy()
+    it = ImageDataGenerator().flow(x, np.arange(6), batch_size=6, seed=3)
+    # legacy: np.random.seed(seed + total_batches_seen) then np.random.permutation(n)
+    assert next(it)[1].tolist() == np.random.RandomState(3).permutation(6).tolist()
+    assert next(it)[1].tolist() == np.random.RandomState(4).permutation(6).tolist()
+    np.testing.assert_array_equal(np.random.get_state()[1], before)
+
+
+def test_out_of_range_index_is_a_value_error_with_legacy_wording():
+    it = ImageDataGenerator().flow(np.zeros((3, 2, 2, 1)), batch_size=2)
+    for idx in (2, -1):
+        with pytest.raises(ValueError, match=rf"Asked to retrieve element {idx}, but the "
+                                             rf"Sequence has length 2"):
+            it[idx]
+
+
+def test_user_subclass_of_iterator():
+    from kerasdl.augment import Iterator
+
+    class Squares(Iterator):
+        def _get_batches_of_transformed_samples(self, index_array):
+            return index_array ** 2
+
+    it = Squares(5, 2, False, None)
+    assert [next(it).tolist() for _ in range(4)] == [[0, 1], [4, 9], [16], [0, 1]]
+    assert it[1].tolist() == [4, 9]
+    with pytest.raises(NotImplementedError, match="must implement"):
+        next(Iterator(3, 1, False, None))
+
+
+def test_flow_tuple_form_yields_the_extra_inputs():
+    x, misc = np.zeros((4, 2, 2, 1), "float32"), np.arange(8).reshape(4, 2)
+    (xb, mb), yb = ImageDataGenerator().flow((x, misc), np.arange(4), batch_size=4,
+                                             shuffle=False)[0]
+    assert xb.shape == (4, 2, 2, 1) and mb.tolist() == misc.tolist()
+    with pytest.raises(ValueError, match=r"should have the same length"):
+        ImageDataGenerator().flow((x, misc[:3]))
+
+
+def test_featurewise_without_fit_warns_and_skips():
+    gen = ImageDataGenerator(featurewise_center=True, featurewise_std_normalization=False)
+    x = np.full((2, 2, 2, 1), 3.0, "float32")
+    with pytest.warns(UserWarning, match=r"`featurewise_center`, but it hasn't been fit"):
+        batch = next(gen.flow(x, batch_size=2, shuffle=False))
+    assert batch.tolist() == x.tolist()
+
+
+def test_constant_fill_corner_is_exactly_the_fill_value():
+    out = ImageDataGenerator(fill_mode="constant").apply_transform(
+        np.ones((3, 3, 1), "float32"), {"theta": 45})
+    assert out[..., 0].tolist() == [[0, 1, 0], [1, 1, 1], [0, 1, 0]]
+
+
+def test_height_shift_moves_vertically():
+    x = np.zeros((5, 5, 1), "float32")
+    x[2, 2] = 1
+    gen = ImageDataGenerator(height_shift_range=[2], interpolation_order=0)
+    out = gen.random_transform(x, seed=0)
+    params = gen.get_random_transform(x.shape, seed=0)
+    assert params["tx"] == 0 and abs(params["ty"]) == 2
+    assert np.argwhere(out[..., 0] == 1).tolist() == [[2 - int(params["ty"]), 2]]
+
+
+def test_channels_first_arrays_warn_as_legacy():
+    with pytest.warns(UserWarning, match=r'NumpyArrayIterator is set to use the data format '
+                                         r'convention "channels_last" \(channels on axis 3\)'):
+        ImageDataGenerator(rotation_range=10).flow(np.zeros((2, 3, 8, 8), "float32"))
+
+
+def _png_tree(root, counts):
+    from PIL import Image
+
+    for name, n in counts.items():
+        (root / name).mkdir(parents=True)
+        for i in range(n):
+            Image.fromarray(np.full((4, 4, 3), 10 * i, np.uint8)).save(root / name / f"{i}.png")
+
+
+def test_empty_folder_prints_legacy_line_then_iterating_raises(tmp_path, capsys):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    it = ImageDataGenerator().flow_from_directory(tmp_path, target_size=(4, 4))
+    assert capsys.readouterr().out == "Found 0 images belonging to 2 classes.\n"
+    assert len(it) == 0
+    with pytest.raises(ValueError, match=r"DirectoryIterator has no samples to yield \(it "
+                                         r"found 0 images in .* with the extensions png"):
+        next(it)
+    with pytest.raises(ValueError, match=r"has no samples to yield"):
+        it[0]
+
+
+def test_corrupt_image_raises_when_its_batch_is_loaded_as_legacy(tmp_path):
+    from PIL import UnidentifiedImageError
+
+    _png_tree(tmp_path, {"a": 1})
+    (tmp_path / "a" / "bad.png").write_bytes(b"not a png")
+    it = ImageDataGenerator().flow_from_directory(tmp_path, target_size=(4, 4), shuffle=False,
+                                                  batch_size=1)
+    assert it.filenames == [os.path.join("a", "0.png"), os.path.join("a", "bad.png")]
+    assert it[0][0].shape == (1, 4, 4, 3)
+    with pytest.raises(UnidentifiedImageError):
+        it[1]
+
+
+def test_dataframe_multi_label_multi_output_and_bad_arguments(tmp_path):
+    pd = pytest.importorskip("pandas")
+    _png_tree(tmp_path, {"img": 3})
+    df = pd.DataFrame({"f": ["img/0.png", "img/1.png", "img/2.png"],
+                       "tags": [["a", "b"], ["a"], "b"], "u": [1.0, 2.0, 3.0],
+                       "v": [4, 5, 6], "w": ["x", "y", "z"]})
+    gen = ImageDataGenerator()
+    kw = dict(directory=str(tmp_path), x_col="f", target_size=(4, 4), shuffle=False)
+    it = gen.flow_from_dataframe(df, y_col="tags", **kw)
+    assert it.class_indices == {"a": 0, "b": 1}
+    assert it[0][1].tolist() == [[1, 1], [1, 0], [0, 1]]
+    _, (u, v) = gen.flow_from_dataframe(df, y_col=["u", "v"], class_mode="multi_output",
+                                        **kw)[0]
+    assert u.tolist() == [1.0, 2.0, 3.0] and v.tolist() == [4, 5, 6]
+    with pytest.raises(TypeError, match=r"Column weight_col=w must be numeric."):
+        gen.flow_from_dataframe(df, y_col="tags", weight_col="w", **kw)
+    with pytest.raises(TypeError, match=r"flow_from_dataframe\(\) got an unexpected keyword "
+                                        r"argument 'batchsize'"):
+        gen.flow_from_dataframe(df, y_col="tags", batchsize=3, **kw)
+    with pytest.warns(DeprecationWarning, match=r"has_ext is deprecated"):
+        gen.flow_from_dataframe(df, y_col="tags", has_ext=True, **kw)
+    with pytest.raises(ValueError, match=r"Column 'label' is not in the dataframe"):
+        gen.flow_from_dataframe(df, y_col="label", **kw)
+    with pytest.raises(ValueError, match=r"`class_mode` must be one of"):
+        gen.flow_from_dataframe(df, y_col="tags", class_mode="onehot", **kw)
+
+
+def test_pipeline_refuses_channels_first_arrays_but_not_small_images():
+    from kerasdl.augment import pipeline
+
+    with pytest.raises(ValueError, match=r"received images of shape \(2, 3, 8, 8\): the last "
+                                         r"axis \(8\) does not look like a channel axis"):
+        pipeline(rotation=10)(np.zeros((2, 3, 8, 8), "float32"))
+    for shape in [(2, 8, 8, 7), (2, 4, 4, 3), (2, 2, 2, 1), (2, 32, 32, 3), (5, 6, 8)]:
+        assert tuple(pipeline(rotation=10)(np.zeros(shape, "float32")).shape) == shape
+    cf = pipeline(rotation=10, data_format="channels_first")
+    assert tuple(cf(np.zeros((2, 3, 8, 8), "float32")).shape) == (2, 3, 8, 8)
+
+
+@pytest.mark.parametrize("make", ["pipeline", "generator_layer"])
+def test_jit_compile_training_with_augmentation(make):
+    from kerasdl.augment import pipeline
+
+    aug = (pipeline(rotation=10, shift=0.1, zoom=0.1, flip="horizontal", seed=0)
+           if make == "pipeline" else
+           ImageDataGenerator(rotation_range=10, width_shift_range=0.1, fill_mode="wrap",
+                              horizontal_flip=True).as_layer(seed=0))
+    x = np.random.default_rng(0).random((16, 8, 8, 3)).astype("float32")
+    model = keras.Sequential([keras.Input((8, 8, 3)), aug, keras.layers.Flatten(),
+                              keras.layers.Dense(2, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy", jit_compile=True)
+    history = model.fit(x, np.arange(16) % 2, epochs=1, batch_size=8, verbose=0)
+    assert model.jit_compile is True and np.isfinite(history.history["loss"][0])
+
+
+def test_flow_from_directory_agrees_with_image_dataset_from_directory(tmp_path):
+    _png_tree(tmp_path, {"b_dog": 3, "a_cat": 2, "c_emu": 1})
+    it = ImageDataGenerator().flow_from_directory(tmp_path, target_size=(4, 4),
+                                                  class_mode="sparse", shuffle=False)
+    ds = keras.utils.image_dataset_from_directory(tmp_path, image_size=(4, 4), shuffle=False,
+                                                  batch_size=6, verbose=False)
+    assert list(it.class_indices) == ds.class_names == ["a_cat", "b_dog", "c_emu"]
+    labels = np.concatenate([keras.ops.convert_to_numpy(y) for _, y in ds])
+    assert it.classes.tolist() == labels.tolist() == [0, 0, 1, 1, 1, 2]

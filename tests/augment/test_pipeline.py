@@ -14,9 +14,14 @@ def _np(x):
 
 def test_public_names_are_pinned():
     assert augment.__all__ == [
-        "AugmentationPipeline", "DirectoryIterator", "GaussianNoise", "ImageDataGenerator",
-        "ImageDataGeneratorLayer", "NumpyArrayIterator", "RandomAffine", "RandomBrightness",
-        "RandomChannelShift", "RandomContrast", "RandomErasing", "list_presets", "pipeline"]
+        "AugmentationPipeline", "DataFrameIterator", "DirectoryIterator", "GaussianNoise",
+        "ImageDataGenerator", "ImageDataGeneratorLayer", "Iterator", "NumpyArrayIterator",
+        "RandomAffine", "RandomBrightness", "RandomChannelShift", "RandomContrast",
+        "RandomErasing", "apply_affine_transform", "apply_brightness_shift",
+        "apply_channel_shift", "array_to_img", "flip_axis", "img_to_array", "list_pictures",
+        "list_presets", "load_img", "pipeline", "random_brightness", "random_channel_shift",
+        "random_rotation", "random_shear", "random_shift", "random_zoom", "save_img",
+        "smart_resize"]
 
 
 def test_list_presets():
