@@ -79,7 +79,8 @@ def build_parser():
                        type=float, default=None, metavar="X",
                        help="the optimizer's step size (a schedule's peak)")
     p_run.add_argument("--optimizer", default=None, metavar="NAME",
-                       help="gd, sgd, minibatch_sgd, momentum, nesterov, rmsprop, adam, adamw")
+                       help="gd, sgd, online_sgd, minibatch_sgd, momentum, nesterov, rmsprop, "
+                            "adam, adamw")
     p_run.add_argument("--seed", type=int, default=None, metavar="S",
                        help="random seed: data split, initial weights, shuffling")
     p_run.add_argument("--data-dir", "--data_dir", dest="data_dir", default=None, metavar="D",
