@@ -338,8 +338,13 @@ def _cmd_list(args):
     if args.what == "datasets":
         from kerasdl import data
 
+        sources = data.dataset_sources()
+        print(f"{'name':<16} {'sources':<24} description")
         for name, line in data.describe_datasets().items():
-            print(f"{name:<22} {line}")
+            print(f"{name:<16} {', '.join(sources[name]):<24} {line}")
+        print("\nsources: local = files you place in --data-dir; download = pinned downloads; "
+              "tfds = tensorflow-datasets, in Python: kerasdl.data.load(name, source='tfds') "
+              "(pip install kerasdl[tfds])")
         return 0
     from kerasdl import recipes
 
