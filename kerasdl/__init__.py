@@ -13,7 +13,12 @@ top-level functions load on first use::
 
 import importlib
 
+from kerasdl import _logging
 from kerasdl._version import __version__
+
+# Before any backend is imported: keep TensorFlow's C++ start-up lines and retracing warnings
+# out of the terminal (KERASDL_LOG_LEVEL=info brings them back; see kerasdl/_logging.py).
+_logging.configure()
 
 __all__ = [
     "__version__",

@@ -1,10 +1,12 @@
 """The ``kerasdl`` command line: a thin shell over ``recipes`` and ``kerasdl.reports``.
 
     kerasdl --version
-    kerasdl [--backend jax] info
+    kerasdl [--backend jax] [--verbose | --log-level LEVEL] info
     kerasdl list [recipes|models|datasets]
+    kerasdl run NAME --help                  (the recipe's settings, defaults and meaning)
     kerasdl run NAME [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer NAME]
                      [--seed S] [--data-dir D] [--run-dir R] [--backend B]
+                     [--resume | --overwrite]
                      [--set key=value ...] [--config file.yaml|file.json]
     kerasdl report RUN_DIR
 
@@ -14,14 +16,22 @@ dedicated flags (``--epochs`` ...). Hyphens and underscores are equivalent in re
 setting names. ``--set`` values are typed: ``64`` (int), ``1e-3`` (float), ``true``/``false``,
 ``none``, ``64,32`` or ``[64, 32]`` (a tuple), ``{rotation: 10}`` (a mapping), anything else
 a string.
+
+A run folder that already holds a run is never silently overwritten: an interrupted run is
+resumed, a finished one is kept and the new run goes to the next free numbered sibling
+(``runs/digits_cnn-2``, ``-3``, ...); ``--resume`` insists on resuming and ``--overwrite``
+replaces the run. Without ``--run-dir`` the folder is ``runs/NAME`` under the current folder.
+Backend log lines are hidden unless ``--verbose`` (or ``KERASDL_LOG_LEVEL``) asks for them.
 """
 
 import argparse
 import json
 import re
 import sys
+import textwrap
 from pathlib import Path
 
+from kerasdl import _logging
 from kerasdl._version import __version__
 
 __all__ = ["main", "build_parser", "parse_value", "parse_assignments", "load_config"]
@@ -38,6 +48,12 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"kerasdl {__version__}")
     parser.add_argument("--backend", choices=("tensorflow", "jax", "torch"), default=None,
                         help="Keras backend to use (set before keras is imported).")
+    parser.add_argument("-v", "--verbose", dest="log_verbose", action="store_true",
+                        help="show the backends' own log lines (TensorFlow's C++ start-up "
+                             "messages, retracing warnings); same as --log-level info")
+    parser.add_argument("--log-level", "--log_level", dest="log_level", default=None,
+                        type=str.lower, choices=_logging.LEVELS,
+                        help="backend log level (default: quiet, or $KERASDL_LOG_LEVEL)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("info", help="versions, backend and devices")
@@ -47,26 +63,41 @@ def build_parser():
                         choices=("recipes", "models", "datasets"))
 
     p_run = sub.add_parser(
-        "run", help="run a recipe and print its test metrics",
+        "run", help="run a recipe and print its test metrics", add_help=False,
         description="Run a recipe (see `kerasdl list`), print its test metrics and the run "
                     "folder. Settings: the recipe's defaults, then --config, then --set, then "
-                    "the flags below.")
+                    "the flags below. `kerasdl run NAME --help` lists the recipe's settings.")
+    p_run.add_argument("-h", "--help", dest="show_help", action="store_true",
+                       help="show this help and, after a NAME, the recipe's settings")
     p_run.add_argument("name", nargs="?", default=None,
                        help="recipe name (may come from --config's `recipe` key instead)")
-    p_run.add_argument("--epochs", type=int, default=None, metavar="N")
+    p_run.add_argument("--epochs", type=int, default=None, metavar="N",
+                       help="passes over the training data")
     p_run.add_argument("--batch-size", "--batch_size", dest="batch_size", type=int,
-                       default=None, metavar="N")
+                       default=None, metavar="N", help="samples per gradient step")
     p_run.add_argument("--learning-rate", "--learning_rate", "--lr", dest="learning_rate",
-                       type=float, default=None, metavar="X")
+                       type=float, default=None, metavar="X",
+                       help="the optimizer's step size (a schedule's peak)")
     p_run.add_argument("--optimizer", default=None, metavar="NAME",
-                       help="gd, sgd, minibatch_sgd, momentum, nesterov, rmsprop, adam, adamw")
-    p_run.add_argument("--seed", type=int, default=None, metavar="S")
+                       help="gd, sgd, online_sgd, minibatch_sgd, momentum, nesterov, rmsprop, "
+                            "adam, adamw")
+    p_run.add_argument("--seed", type=int, default=None, metavar="S",
+                       help="random seed: data split, initial weights, shuffling")
     p_run.add_argument("--data-dir", "--data_dir", dest="data_dir", default=None, metavar="D",
                        help="folder holding local dataset files")
     p_run.add_argument("--run-dir", "--run_dir", dest="run_dir", default=None, metavar="R",
-                       help="run folder (default: runs/NAME-TIME)")
+                       help="run folder (default: runs/NAME). One that holds a finished "
+                            "run is kept: the run goes to R-2, R-3, ...; an interrupted run "
+                            "is resumed")
+    again = p_run.add_mutually_exclusive_group()
+    again.add_argument("--resume", action="store_true",
+                       help="continue the interrupted run in the run folder (an error if "
+                            "there is none)")
+    again.add_argument("--overwrite", action="store_true",
+                       help="replace the run in the run folder instead of keeping it")
     p_run.add_argument("--verbose", type=int, default=None, metavar="V",
-                       help="0 silent, 1 progress bar, 2 one line per epoch")
+                       help="training progress: 0 silent, 1 progress bar, 2 one line per "
+                            "epoch (default 2)")
     # SUPPRESS keeps a top-level `kerasdl --backend jax run ...` from being reset to None.
     p_run.add_argument("--backend", choices=("tensorflow", "jax", "torch"),
                        default=argparse.SUPPRESS, help="Keras backend to use")
@@ -74,6 +105,8 @@ def build_parser():
                        metavar="KEY=VALUE", help="any recipe setting, e.g. hidden=64,32")
     p_run.add_argument("--config", default=None, metavar="FILE",
                        help="YAML or JSON file of settings (may name the recipe)")
+
+    p_run.set_defaults(run_parser=p_run)
 
     p_report = sub.add_parser("report", help="rebuild report.html of a run folder")
     p_report.add_argument("run_dir", metavar="RUN_DIR")
@@ -305,8 +338,13 @@ def _cmd_list(args):
     if args.what == "datasets":
         from kerasdl import data
 
+        sources = data.dataset_sources()
+        print(f"{'name':<16} {'sources':<24} description")
         for name, line in data.describe_datasets().items():
-            print(f"{name:<22} {line}")
+            print(f"{name:<16} {', '.join(sources[name]):<24} {line}")
+        print("\nsources: local = files you place in --data-dir; download = pinned downloads; "
+              "tfds = tensorflow-datasets, in Python: kerasdl.data.load(name, source='tfds') "
+              "(pip install kerasdl[tfds])")
         return 0
     from kerasdl import recipes
 
@@ -316,16 +354,230 @@ def _cmd_list(args):
 
 
 def _format_metrics(metrics, indent=""):
+    """Lines of ``key  value``; the values of one level line up whatever the key lengths."""
     lines = []
+    width = max((len(str(k)) for k, v in metrics.items() if not isinstance(v, dict)),
+                default=0)
     for key, value in metrics.items():
         if isinstance(value, dict):
             lines.append(f"{indent}{key}:")
             lines.extend(_format_metrics(value, indent + "  "))
         elif isinstance(value, float):
-            lines.append(f"{indent}{key:<18} {value:.4f}")
+            lines.append(f"{indent}{key:<{width}}  {value:.4f}")
         else:
-            lines.append(f"{indent}{key:<18} {value}")
+            lines.append(f"{indent}{key:<{width}}  {value}")
     return lines
+
+
+# --- per-recipe help ---------------------------------------------------------------------------
+
+# The settings that have a dedicated flag of `kerasdl run` (their meaning is the flag's help).
+_FLAGS = {"epochs": "--epochs", "batch_size": "--batch-size", "learning_rate": "--lr",
+          "optimizer": "--optimizer", "seed": "--seed", "data_dir": "--data-dir",
+          "run_dir": "--run-dir", "verbose": "--verbose", "resume": "--resume",
+          "overwrite": "--overwrite"}
+_SECTION_RE = re.compile(r"^(\s*)Settings:\s*$", re.MULTILINE)
+_ITEM_RE = re.compile(r"^(\w+)(?:\s*\([^)]*\))?\s*:\s*(.*)$")
+
+
+def _spell(value):
+    """A default as it would be typed after ``--set key=``."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return ",".join(_spell(v) for v in value) + ("," if len(value) == 1 else "")
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_spell(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _settings_section(doc):
+    """``{name: meaning}`` from a docstring's ``Settings:`` section (Google ``Args:`` style).
+
+    The section is a line ``Settings:`` followed by indented items ``name: meaning`` (or
+    ``name (type): meaning``); an item's meaning continues on lines indented deeper than the
+    item. The section ends at the first line indented no deeper than ``Settings:``.
+    """
+    match = _SECTION_RE.search(doc or "")
+    if not match:
+        return {}
+    base = len(match.group(1).expandtabs())
+    out, key, item_indent = {}, None, None
+    for line in doc[match.end():].splitlines()[1:]:
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip())
+        if indent <= base:
+            break
+        item = _ITEM_RE.match(line.strip())
+        if item and (item_indent is None or indent <= item_indent):
+            key, item_indent = item.group(1), indent
+            out[key] = item.group(2).strip()
+        elif key is not None:
+            out[key] = f"{out[key]} {line.strip()}".strip()
+    return out
+
+
+def _balanced(text, start):
+    """The end index of the parenthesis group opening at ``text[start]``."""
+    depth = 0
+    for i in range(start, len(text)):
+        depth += (text[i] == "(") - (text[i] == ")")
+        if depth == 0:
+            return i
+    return len(text) - 1
+
+
+def _without_default(text, default):
+    """``text`` less a leading restatement of ``default`` ("0.005, the peak" -> "the peak")."""
+    if isinstance(default, tuple) and text.replace(" ", "") in {
+            repr(default).replace(" ", ""), repr(list(default)).replace(" ", "")}:
+        return ""
+    head, _, rest = re.split(r"([,;:]\s*|$)", text, maxsplit=1)
+    head = head.strip().strip("'\"")
+    spellings = {str(default), repr(default), _spell(default), _spell(default).rstrip(",")}
+    same = head in spellings
+    if not same and isinstance(default, (int, float)) and not isinstance(default, bool):
+        try:
+            same = float(head) == float(default)
+        except ValueError:
+            same = False
+    return rest.strip() if same else text
+
+
+def _prose_settings(doc, names):
+    """``{name: meaning}`` from prose such as ````epochs`` (60, an upper bound)``.
+
+    The format of the recipes' ``run`` docstrings: each setting is quoted with double
+    backquotes and its meaning follows in parentheses. Settings without parentheses get none.
+    """
+    text = " ".join((doc or "").split())
+    out = {}
+    for name in names:
+        for m in re.finditer(rf"``{re.escape(name)}``", text):
+            rest = text[m.end():]
+            lead = len(rest) - len(rest.lstrip())
+            if rest[lead:lead + 1] == "(":
+                end = _balanced(rest, lead)
+                out[name] = rest[lead + 1:end].replace("``", "").strip()
+                break
+    return out
+
+
+def _recipe_settings_help(module):
+    """``{setting: meaning}`` for a recipe, from its own documentation (first found wins).
+
+    1. ``SETTINGS_HELP`` (a dict) in the recipe module; 2. a ``Settings:`` section of the
+    module's or of ``run``'s docstring; 3. the ``name (meaning)`` prose of ``run``'s docstring.
+    """
+    names = list(module.DEFAULTS)
+    found = {}
+    prose = {k: _without_default(v, module.DEFAULTS[k])
+             for k, v in _prose_settings(module.run.__doc__, names).items()}
+    sources = [getattr(module, "SETTINGS_HELP", None) or {},
+               _settings_section(module.__doc__), _settings_section(module.run.__doc__),
+               prose]
+    for source in sources:
+        for key, meaning in source.items():
+            if key in module.DEFAULTS and meaning and key not in found:
+                found[key] = " ".join(str(meaning).split())
+    return found
+
+
+def _recipe_help(module, parser):
+    """The text `kerasdl run NAME --help` prints below the generic help."""
+    name = module.__name__.split(".")[-1]
+    flag_help = {a.dest: a.help for a in parser._actions if a.help}  # noqa: SLF001
+    meanings = _recipe_settings_help(module)
+    summary = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
+    lines = [f"recipe {name}: {summary or module.DESCRIPTION}", "",
+             f"settings of {name} (default shown; change one with --set KEY=VALUE, or the "
+             "flag in brackets):"]
+    rows = []
+    for key, default in module.DEFAULTS.items():
+        if key == "verbose":
+            default = 2  # the CLI's default (see _cmd_run)
+        left = f"  {key}={_spell(default)}"
+        meaning = meanings.get(key) or flag_help.get(key, "")
+        if key in _FLAGS:
+            meaning = f"[{_FLAGS[key]}] {meaning}".strip()
+        rows.append((left, meaning))
+    width = min(max(len(left) for left, _ in rows) + 2, 40)
+    for left, meaning in rows:
+        wrapped = textwrap.wrap(meaning, 100 - width) or [""]
+        if len(left) >= width:
+            lines.append(left)
+            lines.extend(" " * width + w for w in wrapped if w)
+            continue
+        lines.append(f"{left:<{width}}{wrapped[0]}".rstrip())
+        lines.extend(" " * width + w for w in wrapped[1:])
+    return "\n".join(lines)
+
+
+# --- run folders -------------------------------------------------------------------------------
+
+def _run_state_fallback(run_dir):
+    """``kerasdl.reports.run_state``'s rule, for reports versions that lack it."""
+    run_dir = Path(run_dir)
+    if (run_dir / "metrics.json").is_file():
+        return "finished"
+    if run_dir.is_dir():
+        folders = [run_dir] + [p for p in run_dir.iterdir() if p.is_dir()]
+        if any((p / "checkpoints").is_dir() for p in folders):
+            return "interrupted"
+    return "empty"
+
+
+def _run_state(run_dir):
+    from kerasdl import reports
+
+    return getattr(reports, "run_state", _run_state_fallback)(run_dir)
+
+
+def _numbered(base, n):
+    return base if n == 1 else base.with_name(f"{base.name}-{n}")
+
+
+def _plan_run_dir(base, *, resume, overwrite):
+    """Where a run goes and how: ``(run_dir, settings for the recipe, message or None)``.
+
+    Neither flag: the first of ``base``, ``base-2``, ``base-3`` ... that holds no finished
+    run; an interrupted run there is resumed, an empty folder gets a new run.
+    """
+    state = _run_state(base)
+    if overwrite:
+        message = (None if state == "empty"
+                   else f"replacing the {state} run in {base} (--overwrite)")
+        return base, {"overwrite": True}, message
+    if resume:
+        if state != "interrupted":
+            what = ("holds a finished run (it has metrics.json): there is nothing to resume; "
+                    "use --overwrite to replace it, or leave out --resume to write a new run "
+                    "beside it" if state == "finished" else
+                    "holds no interrupted run (no checkpoints/ folder): leave out --resume "
+                    "to start a new run there")
+            raise ValueError(f"`--resume`: run folder {str(base)!r} {what}.")
+        return base, {"resume": "auto"}, f"resuming the interrupted run in {base} (--resume)"
+    n = 1
+    while _run_state(_numbered(base, n)) == "finished":
+        n += 1
+    run_dir = _numbered(base, n)
+    kept = f"{base} holds a finished run (kept); " if n > 1 else ""
+    if _run_state(run_dir) == "interrupted":
+        return run_dir, {"resume": "auto"}, (
+            f"{kept}resuming the interrupted run in {run_dir} (--overwrite starts it over)")
+    if n > 1:
+        return run_dir, {}, (f"{kept}this run goes to {run_dir} (--overwrite replaces {base}, "
+                             f"--run-dir picks another folder)")
+    return run_dir, {}, None
+
+
+def _for_cli(message):
+    """An error message with the Python argument names replaced by the CLI's flags."""
+    return message.replace("pass data_dir= to the folder",
+                           "pass --data-dir (data_dir= in Python) with the folder")
 
 
 def _cmd_run(args):
@@ -335,10 +587,19 @@ def _cmd_run(args):
     name = settings.pop("recipe", None)
     if args.name is not None:
         name = args.name
+    if args.show_help:
+        args.run_parser.print_help()
+        if name is not None:
+            print()
+            print(_recipe_help(recipes.get_recipe(name), args.run_parser))
+        else:
+            print(f"\nrecipes: {', '.join(recipes.list_recipes())}")
+        return 0
     if name is None:
         raise ValueError("`kerasdl run` needs a recipe NAME (or a `recipe:` key in --config); "
                          f"recipes: {', '.join(recipes.list_recipes())}.")
     module = recipes.get_recipe(name)  # unknown name -> close matches, before any work
+    recipe = module.__name__.split(".")[-1]
     settings.update(parse_assignments(args.assignments))
     for flag in ("epochs", "batch_size", "learning_rate", "optimizer", "seed", "data_dir",
                  "run_dir", "verbose"):
@@ -347,8 +608,19 @@ def _cmd_run(args):
             settings[flag] = value
     if "verbose" not in settings and "verbose" in module.DEFAULTS:
         settings["verbose"] = 2  # one line per epoch: readable in a terminal and in logs
+    default_dir = settings.get("run_dir") is None
+    base = Path("runs") / recipe if default_dir else Path(settings["run_dir"])
+    run_dir, again, message = _plan_run_dir(base, resume=args.resume or settings.pop(
+        "resume", False), overwrite=args.overwrite or settings.pop("overwrite", False))
+    settings["run_dir"] = str(run_dir)
+    settings.update(again)
+    if message is None:
+        message = f"run folder {run_dir}" + (
+            " (the default, runs/NAME; --run-dir picks another)" if default_dir else "")
+    print(f"kerasdl run {recipe}: {message}")
+    sys.stdout.flush()
     result = module.run(**settings)
-    print(f"recipe {module.__name__.split('.')[-1]}: test metrics")
+    print(f"recipe {recipe}: test metrics")
     for line in _format_metrics(result.metrics, "  "):
         print(line)
     if result.run_dir is not None:
@@ -383,6 +655,11 @@ def main(argv=None):
     """
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        _logging.configure("info" if args.log_verbose and not args.log_level
+                           else args.log_level)
+    except ValueError as e:  # a bad KERASDL_LOG_LEVEL in the environment
+        parser.error(str(e))
     if args.backend:
         from kerasdl._backend import set_backend
 
@@ -396,7 +673,7 @@ def main(argv=None):
     try:
         return _COMMANDS[args.command](args)
     except (ValueError, TypeError, FileNotFoundError) as e:
-        print(f"kerasdl {args.command}: error: {e}", file=sys.stderr)
+        print(f"kerasdl {args.command}: error: {_for_cli(str(e))}", file=sys.stderr)
         return 2
 
 

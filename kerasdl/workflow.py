@@ -39,7 +39,8 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
             read batch by batch, never loaded whole); a ``kerasdl.data.MemmapSource``
             (``.npy`` files trained chunk by chunk: chunks in a seeded order, samples
             shuffled inside each); or a ``keras.utils.PyDataset``.
-        optimizer: a name (``"gd"``, ``"sgd"``, ``"minibatch_sgd"``, ``"momentum"``,
+        optimizer: a name (``"gd"``, ``"sgd"``, ``"online_sgd"``, ``"minibatch_sgd"``,
+            ``"momentum"``,
             ``"nesterov"``, ``"rmsprop"``, ``"adam"``, ``"adamw"``), a tuple
             ``(name, options)`` or a ``keras.optimizers.Optimizer``. Defaults to ``"adam"``.
         optimizer_options: the optimizer's hyper-parameters, e.g. ``{"momentum": 0.95}``.
@@ -51,7 +52,8 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
             steps are filled in from epochs and batches. Defaults to None.
         epochs: number of epochs. Defaults to 10.
         batch_size: samples per batch. Defaults to None (32; the whole training set for
-            ``"gd"``; 1 for ``"sgd"``).
+            ``"gd"``; 1 for ``"online_sgd"`` and for ``"sgd"`` without a batch size:
+            ``optimizer="sgd", batch_size=16`` is Keras's SGD at batch size 16).
         loss: a Keras loss name or object, or ``"auto"`` (keep the compiled model's loss,
             else the task's default). Defaults to ``"auto"``.
         metrics: a list of metrics or ``"auto"`` (the compiled model's, else accuracy /

@@ -16,7 +16,7 @@ import importlib
 from kerasdl.data._dataset import Dataset
 from kerasdl.data._download import cache_dir
 from kerasdl.data._files import from_directory, from_npz
-from kerasdl.data._load import describe_datasets, list_datasets, load
+from kerasdl.data._load import dataset_sources, describe_datasets, list_datasets, load
 from kerasdl.data._prepare import from_arrays, to_categorical
 from kerasdl.data._sources import MemmapSource, chunks
 from kerasdl.data._split import Split, split
@@ -28,6 +28,7 @@ __all__ = [
     "Split",
     "cache_dir",
     "chunks",
+    "dataset_sources",
     "describe_datasets",
     "from_arrays",
     "from_directory",

@@ -12,7 +12,7 @@ from kerasdl.data import _embedded, _generated, _remote
 from kerasdl.data._prepare import build_dataset
 from kerasdl.data._split import check_fractions
 
-__all__ = ["load", "list_datasets", "describe_datasets"]
+__all__ = ["load", "list_datasets", "describe_datasets", "dataset_sources"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,32 @@ def describe_datasets():
         dict of name -> description.
     """
     return {name: spec.description for name, spec in _SPECS.items()}
+
+
+_SOURCES = {"generated": ("generated",), "embedded": ("scikit-learn",),
+             "download": ("local", "download", "tfds")}
+
+
+def dataset_sources():
+    """Where each dataset can come from, keyed by name (``kerasdl list datasets`` shows it).
+
+    ``"generated"`` (made by kerasdl from a seed), ``"scikit-learn"`` (ships inside
+    scikit-learn, offline), or for the downloadable sets the ``source=`` values of
+    :func:`load`: ``"local"`` (files you place in ``data_dir``), ``"download"`` (pinned
+    SHA-256 downloads) and ``"tfds"`` (through tensorflow-datasets, ``pip install
+    kerasdl[tfds]``).
+
+    Returns:
+        dict of name -> tuple of str.
+
+    Example:
+
+    >>> dataset_sources()["mnist"]
+    ('local', 'download', 'tfds')
+    >>> dataset_sources()["iris"], dataset_sources()["xor"]
+    (('scikit-learn',), ('generated',))
+    """
+    return {name: _SOURCES[spec.kind] for name, spec in _SPECS.items()}
 
 
 def _spec(name):

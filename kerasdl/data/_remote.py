@@ -213,20 +213,47 @@ def load_remote(name, *, data_dir=None, source="auto", verify=True, mirror=None,
     raise RuntimeError(f"kerasdl internal error: no reader for {name}")  # pragma: no cover
 
 
+def _tfds_arrays(tfds, dataset, batch=4096):
+    """``(x, y)`` numpy arrays of a supervised tf.data split, read in batches.
+
+    Not ``tfds.load(..., batch_size=-1)``: that path (one giant ``get_single_element``) aborts
+    the process under TensorFlow 2.21 with tensorflow-datasets 4.9.
+    """
+    xs, ys = [], []
+    for x, y in tfds.as_numpy(dataset.batch(batch)):
+        xs.append(np.asarray(x))
+        ys.append(np.asarray(y))
+    if not xs:
+        raise ValueError("tensorflow_datasets returned an empty split.")
+    return np.concatenate(xs), np.concatenate(ys)
+
+
 def _load_tfds(name, data_dir):
     try:
         import tensorflow_datasets as tfds
     except ImportError:
         raise ModuleNotFoundError(
             "source='tfds' needs the tensorflow_datasets package, which is not installed. "
-            "Install it with `pip install tensorflow-datasets importlib_resources` "
-            "(importlib_resources is needed when it downloads), or use source='auto'."
+            "Install it with `pip install kerasdl[tfds]` (or `pip install tensorflow-datasets "
+            "importlib_resources`; importlib_resources is needed when it downloads), or use "
+            "source='auto'."
         ) from None
+    import logging
+
+    from kerasdl import _logging
+
     kwargs = {"data_dir": str(data_dir)} if data_dir is not None else {}
-    train, test = tfds.as_numpy(tfds.load(TFDS_NAMES[name], split=["train", "test"],
-                                          batch_size=-1, as_supervised=True, **kwargs))
-    x_train, y_train = (np.asarray(a) for a in train)
-    x_test, y_test = (np.asarray(a) for a in test)
+    absl_logger = logging.getLogger("absl")
+    level = absl_logger.level
+    if _logging.log_level() == "quiet":  # tfds' own deprecation notices (TensorInfo.dtype)
+        absl_logger.setLevel(logging.ERROR)
+    try:
+        train, test = tfds.load(TFDS_NAMES[name], split=["train", "test"], as_supervised=True,
+                                **kwargs)
+        x_train, y_train = _tfds_arrays(tfds, train)
+        x_test, y_test = _tfds_arrays(tfds, test)
+    finally:
+        absl_logger.setLevel(level)
     if _IMAGE_SHAPE[name] == (28, 28) and x_train.ndim == 4:
         x_train, x_test = x_train[..., 0], x_test[..., 0]
     arrays = _check_arrays(name, (x_train, y_train, x_test, y_test), f"tfds:{name}")

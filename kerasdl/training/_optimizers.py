@@ -2,8 +2,10 @@
 
 The names follow the way optimizers are taught: full-batch gradient descent (``gd``), online
 stochastic gradient descent (``sgd``), mini-batch SGD, momentum, Nesterov momentum, RMSProp,
-Adam and AdamW. Each name maps to a Keras optimizer class plus default settings; ``gd`` and
-``sgd`` also fix the batch size (the whole training set, and 1).
+Adam and AdamW. Each name maps to a Keras optimizer class plus default settings; ``gd`` fixes
+the batch size to the whole training set. ``sgd`` has two meanings: without a ``batch_size``
+it is the textbook's online SGD (batch size 1); with one it is ``keras.optimizers.SGD`` at
+that batch size, as every Keras user means it (``online_sgd`` always means batch size 1).
 """
 
 import inspect
@@ -17,8 +19,11 @@ __all__ = ["get_optimizer", "list_optimizers", "optimizer_batch_size"]
 _OPTIMIZERS = {
     "gd": ("SGD", {"learning_rate": 0.1}, "full",
            "full-batch gradient descent: one step per epoch on the whole training set"),
-    "sgd": ("SGD", {"learning_rate": 0.01}, "online",
-            "online stochastic gradient descent: one step per sample (batch size 1)"),
+    "sgd": ("SGD", {"learning_rate": 0.01}, "online_unless_batch_size",
+            "stochastic gradient descent: online (batch size 1) unless a batch_size is given, "
+            "then Keras's SGD at that batch size"),
+    "online_sgd": ("SGD", {"learning_rate": 0.01}, "online",
+                   "online stochastic gradient descent: one step per sample (batch size 1)"),
     "minibatch_sgd": ("SGD", {"learning_rate": 0.01}, None,
                       "mini-batch stochastic gradient descent"),
     "momentum": ("SGD", {"learning_rate": 0.01, "momentum": 0.9}, None,
@@ -55,11 +60,33 @@ def _canonical(name):
     return key
 
 
-def optimizer_batch_size(name):
-    """The batch-size rule an optimizer name implies: ``"full"``, ``"online"`` or None."""
+def optimizer_batch_size(name, batch_size=None):
+    """The batch-size rule an optimizer name implies: ``"full"``, ``"online"`` or None.
+
+    ``"gd"`` -> ``"full"`` (the whole training set) and ``"online_sgd"`` -> ``"online"``
+    (batch size 1), whatever ``batch_size`` is. ``"sgd"`` -> ``"online"`` when
+    ``batch_size`` is None (the textbook meaning) and None when a batch size is given
+    (``keras.optimizers.SGD`` at that batch size, the Keras meaning). Other names, and
+    optimizer instances, -> None (``batch_size`` decides).
+
+    Args:
+        name: an optimizer name or instance.
+        batch_size: the batch size the caller gave, or None. Defaults to None.
+
+    Returns:
+        ``"full"``, ``"online"`` or None.
+
+    Example:
+
+    >>> optimizer_batch_size("sgd"), optimizer_batch_size("sgd", 16)
+    ('online', None)
+    """
     if not isinstance(name, str):
         return None
-    return _OPTIMIZERS[_canonical(name)][2]
+    rule = _OPTIMIZERS[_canonical(name)][2]
+    if rule == "online_unless_batch_size":
+        return "online" if batch_size is None else None
+    return rule
 
 
 def get_optimizer(optimizer="adam", *, learning_rate=None, **options):

@@ -86,7 +86,7 @@ def _check_learning_rate(learning_rate):
 
 
 def _batch_rule(opt_spec, batch_size):
-    rule = optimizer_batch_size(opt_spec) if isinstance(opt_spec, str) else None
+    rule = optimizer_batch_size(opt_spec, batch_size) if isinstance(opt_spec, str) else None
     if rule and batch_size is not None:
         what = {"full": "full-batch gradient descent (batch size = training set size)",
                 "online": "online SGD (batch size 1)"}[rule]

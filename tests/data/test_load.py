@@ -293,17 +293,26 @@ def test_tfds_missing_gives_clear_error(monkeypatch):
 
 
 def test_tfds_path_with_a_stand_in_module(monkeypatch, fx, tmp_path):
+    # The real library is tested in tests/data/test_tfds.py; this checks the call kerasdl
+    # makes (no batch_size=-1: that path aborts under TF 2.21 + tfds 4.9) and data_dir.
     x_train, y_train, x_test, y_test = fx.small_mnist()
     calls = {}
 
-    def load(name, split, batch_size, as_supervised, **kwargs):
-        calls.update(name=name, split=split, batch_size=batch_size, **kwargs)
-        return [(x_train[..., None], y_train), (x_test[..., None], y_test)]
+    class Split:
+        def __init__(self, x, y):
+            self.x, self.y = x, y
+
+        def batch(self, n):
+            return [(self.x[i:i + n], self.y[i:i + n]) for i in range(0, len(self.x), n)]
+
+    def load(name, split, as_supervised, **kwargs):
+        calls.update(name=name, split=split, as_supervised=as_supervised, **kwargs)
+        return [Split(x_train[..., None], y_train), Split(x_test[..., None], y_test)]
 
     fake = types.SimpleNamespace(load=load, as_numpy=lambda t: t)
     monkeypatch.setitem(sys.modules, "tensorflow_datasets", fake)
     data = kd.load("mnist", source="tfds", data_dir=tmp_path)
-    assert calls == {"name": "mnist", "split": ["train", "test"], "batch_size": -1,
+    assert calls == {"name": "mnist", "split": ["train", "test"], "as_supervised": True,
                      "data_dir": str(tmp_path)}
     assert data.input_shape == (28, 28) and data.info["files"] == ["tfds:mnist"]
     np.testing.assert_allclose(data.x_test, x_test / np.float32(255))

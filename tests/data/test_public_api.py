@@ -6,7 +6,7 @@ import kerasdl.data as kd
 def test_public_names():
     assert kd.__all__ == [
         "ArraySequence", "Dataset", "MemmapSource", "Split", "cache_dir", "chunks",
-        "describe_datasets", "from_arrays", "from_directory", "from_npz", "list_datasets",
+        "dataset_sources", "describe_datasets", "from_arrays", "from_directory", "from_npz", "list_datasets",
         "load", "split", "to_categorical", "to_tf_dataset",
     ]
     for name in kd.__all__:

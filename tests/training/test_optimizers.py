@@ -7,12 +7,13 @@ from kerasdl.training._optimizers import optimizer_batch_size, parse_optimizer_s
 
 def test_list_optimizers_is_pinned():
     assert list_optimizers() == ["adam", "adamw", "gd", "minibatch_sgd", "momentum",
-                                 "nesterov", "rmsprop", "sgd"]
+                                 "nesterov", "online_sgd", "rmsprop", "sgd"]
 
 
 @pytest.mark.parametrize("name, cls, lr, extra", [
     ("gd", "SGD", 0.1, {"momentum": 0.0}),
     ("sgd", "SGD", 0.01, {"momentum": 0.0}),
+    ("online_sgd", "SGD", 0.01, {"momentum": 0.0}),
     ("minibatch_sgd", "SGD", 0.01, {"nesterov": False}),
     ("momentum", "SGD", 0.01, {"momentum": 0.9, "nesterov": False}),
     ("nesterov", "SGD", 0.01, {"momentum": 0.9, "nesterov": True}),
@@ -46,6 +47,54 @@ def test_batch_size_rules():
     assert optimizer_batch_size("gd") == "full"
     assert optimizer_batch_size("sgd") == "online"
     assert optimizer_batch_size("adam") is None
+    # "sgd": the textbook's online SGD without a batch size, Keras's SGD with one.
+    assert optimizer_batch_size("sgd", None) == "online"
+    assert optimizer_batch_size("sgd", 16) is None
+    assert optimizer_batch_size("SGD", 1) is None
+    assert optimizer_batch_size("online_sgd") == "online"
+    assert optimizer_batch_size("online-sgd", 16) == "online"
+    assert optimizer_batch_size("gd", 16) == "full"
+    assert optimizer_batch_size("adam", 16) is None
+
+
+def _tiny_regression():
+    import numpy as np
+
+    from kerasdl.data import from_arrays
+
+    x = np.linspace(-1, 1, 40, dtype="float32").reshape(-1, 1)
+    return from_arrays(x, 2 * x[:, 0] + 1, task="regression")
+
+
+@pytest.mark.parametrize("optimizer, batch_size, steps", [
+    ("sgd", 16, 3),          # Keras's SGD at batch size 16: ceil(40 / 16) steps per epoch
+    ("sgd", None, 40),       # the textbook's online SGD: one step per sample
+    ("online_sgd", None, 40),
+    ("gd", None, 1),
+])
+def test_sgd_batch_size_meaning_in_train(optimizer, batch_size, steps):
+    import kerasdl
+
+    data = _tiny_regression()
+    model = kerasdl.models.linear_regression((1,), seed=0)
+    result = kerasdl.train(model, data, optimizer=optimizer, batch_size=batch_size, epochs=1,
+                           verbose=0)
+    assert result.config["batch_size"] == (batch_size or {"gd": 40}.get(optimizer, 1))
+    assert int(model.optimizer.iterations) == steps
+
+
+@pytest.mark.parametrize("optimizer, message", [
+    ("online_sgd", r"`optimizer='online_sgd'` is online SGD \(batch size 1\); do not pass "
+                   r"`batch_size` \(received 16\)"),
+    ("gd", r"`optimizer='gd'` is full-batch gradient descent"),
+])
+def test_online_sgd_and_gd_refuse_a_batch_size(optimizer, message):
+    import kerasdl
+
+    model = kerasdl.models.linear_regression((1,), seed=0)
+    with pytest.raises(ValueError, match=message):
+        kerasdl.train(model, _tiny_regression(), optimizer=optimizer, batch_size=16, epochs=1,
+                      verbose=0)
 
 
 def test_unknown_name_lists_valid_ones():
