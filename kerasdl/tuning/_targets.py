@@ -138,6 +138,10 @@ class _BuilderTarget(_Target):
                       if k in self.builder_params or (self.open and k not in self.train_params)}
         to_train = {k: v for k, v in settings.items() if k not in to_builder}
         to_train.setdefault("verbose", 0)
+        import keras
+
+        # seeds the builder's initial weights, as recipes do: same seed, same trial result
+        keras.utils.set_random_seed(int(to_train.get("seed", 0)))
         model = self.builder(**to_builder)
         return kerasdl.train(model, data, run_dir=run_dir, **to_train)
 
