@@ -129,3 +129,20 @@ def test_cli_export(run_dir, backend, capsys):
     assert f"{fmt}: {dest}" in out and "checked on 8 test samples" in out
     assert main(["export", str(run_dir), "--format", "pickle"]) == 2
     assert "`format` must be one of" in capsys.readouterr().err
+
+
+def test_functional_model_keeps_its_weights_without_augmentation():
+    import keras
+
+    inputs = keras.Input((6, 6, 1))
+    x = keras.layers.RandomFlip("horizontal", name="flip")(inputs)
+    x = keras.layers.Flatten()(x)
+    outputs = keras.layers.Dense(3, name="head")(x)
+    model = keras.Model(inputs, outputs)
+    plain = inference_model(model)
+    assert [type(layer).__name__ for layer in plain.layers] == ["InputLayer", "Identity",
+                                                                "Flatten", "Dense"]
+    assert plain.get_layer("head") is model.get_layer("head")  # shared weights
+    x = np.random.default_rng(0).random((2, 6, 6, 1), dtype=np.float32)
+    np.testing.assert_allclose(plain.predict(x, verbose=0), model.predict(x, verbose=0),
+                               atol=1e-6)

@@ -1,31 +1,15 @@
-"""Every python example in docs/tuning.md runs (in order, in a fresh folder) and prints what the
-page says."""
+"""Every python example in docs/tuning.md runs (in order, in a fresh folder) and prints
+what the page says."""
 
-import contextlib
-import io
-import re
+import importlib.util
 from pathlib import Path
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "tuning.md"
+HERE = Path(__file__).resolve().parent
+_spec = importlib.util.spec_from_file_location("_docs_runner", HERE / "_docs_runner.py")
+runner = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(runner)
 
 
-def _blocks():
-    return re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.S)
-
-
-def test_page_examples_run_and_print_the_documented_values(tmp_path, monkeypatch, backend):
+def test_page_examples_run_and_print_the_documented_values(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    namespace = {}
-    blocks = _blocks()
-    assert len(blocks) >= 3
-    for index, code in enumerate(blocks):
-        if "tuning" == "exporting" and backend == "torch" and "saved_model" in code:
-            continue  # SavedModel/TFLite need the tensorflow or jax backend (see the page)
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            exec(compile(code, f"{DOC.name}[block {index}]", "exec"), namespace)
-        printed = out.getvalue()
-        for line in code.splitlines():
-            m = re.match(r"\s*print\(.*\)\s+# (.+)$", line)
-            if m and not m.group(1).startswith("e.g."):
-                assert m.group(1).strip() in printed, (index, m.group(1), printed)
+    assert runner.run_page(HERE.parents[1] / "docs" / "tuning.md") == 3
