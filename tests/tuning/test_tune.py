@@ -137,7 +137,7 @@ def test_search_killed_mid_trial_continues_where_it_stopped(tmp_path):
     (dict(space={"learning_rate": "1e-4..x"}), ValueError, r"'x' is not a number"),
     (dict(tuner="randm"), ValueError,
      r"`tuner` must be one of 'bayesian', 'hyperband', 'random'; received 'randm'. "
-     r"Did you mean 'random'\?"),
+     r"Did you mean 'random'"),
     (dict(max_trials=0), ValueError, r"`max_trials`"),
     (dict(objective="val_accuracy", val=0.0), ValueError,
      r"'val_accuracy' is a validation metric, but the runs of recipe 'digits_mlp' have no "
