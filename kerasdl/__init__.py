@@ -27,6 +27,8 @@ __all__ = [
     "data",
     "errors",
     "evaluate",
+    "export",
+    "exporting",
     "find_lr",
     "layers",
     "load_model",
@@ -34,15 +36,19 @@ __all__ = [
     "reports",
     "saving",
     "train",
+    "tune",
+    "tuning",
 ]
 
 _SUBMODULES = {"augment", "callbacks", "data", "errors", "layers", "models", "reports",
-               "saving", "training"}
+               "saving", "training", "tuning", "exporting"}
 _FUNCTIONS = {
     "train": "kerasdl.workflow",
     "evaluate": "kerasdl.training",
     "find_lr": "kerasdl.training",
     "load_model": "kerasdl.saving",
+    "tune": "kerasdl.tuning",
+    "export": "kerasdl.exporting",
 }
 
 

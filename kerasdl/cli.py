@@ -9,6 +9,10 @@
                      [--resume | --overwrite]
                      [--set key=value ...] [--config file.yaml|file.json]
     kerasdl report RUN_DIR
+    kerasdl tune NAME --space KEY=V1,V2 [--space KEY=LO..HI[:log] ...] [--max-trials N]
+                      [--tuner random|bayesian|hyperband] [--objective M] [--epochs E]
+                      [--run-dir D] [--seed S] [--set key=value ...] [--overwrite]
+    kerasdl export RUN_DIR --format saved_model|tflite|onnx [--path P]
 
 ``--backend`` is applied (``KERAS_BACKEND``) before keras is imported. Settings are merged
 in this order, later ones winning: the recipe's defaults, ``--config``, ``--set``, then the
@@ -110,6 +114,8 @@ def build_parser():
 
     p_report = sub.add_parser("report", help="rebuild report.html of a run folder")
     p_report.add_argument("run_dir", metavar="RUN_DIR")
+    _add_tune_parser(sub)
+    _add_export_parser(sub)
     return parser
 
 
@@ -679,3 +685,113 @@ def main(argv=None):
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+# --- tune and export ---------------------------------------------------------------------
+
+def _add_tune_parser(sub):
+    p = sub.add_parser(
+        "tune", help="search a recipe's settings (keras-tuner)",
+        description="Search a recipe's settings with keras-tuner; every trial is a run "
+                    "folder under --run-dir, which also gets tune_report.html, trials.csv "
+                    "and best.json. Running the same command again continues an "
+                    "interrupted search.")
+    p.add_argument("name", help="recipe name (see `kerasdl list`)")
+    p.add_argument("--space", dest="space", action="append", default=[], metavar="KEY=VALUES",
+                   help="a setting to search: choices hidden=64,128 (brackets for tuples: "
+                        "hidden=[64,32],[128]) or a range learning_rate=1e-4..1e-1:log; "
+                        "repeatable")
+    p.add_argument("--max-trials", "--max_trials", dest="max_trials", type=int, default=10,
+                   metavar="N")
+    p.add_argument("--tuner", default="random", metavar="NAME",
+                   help="random (default), bayesian or hyperband")
+    p.add_argument("--objective", default="val_accuracy", metavar="METRIC",
+                   help="per-epoch metric to optimize (default val_accuracy)")
+    p.add_argument("--direction", default=None, choices=("min", "max"))
+    p.add_argument("--epochs", type=int, default=None, metavar="E")
+    p.add_argument("--run-dir", "--run_dir", dest="run_dir", default="runs/tune", metavar="D")
+    p.add_argument("--seed", type=int, default=0, metavar="S")
+    p.add_argument("--set", dest="assignments", action="append", default=[],
+                   metavar="KEY=VALUE", help="a fixed setting of every trial")
+    p.add_argument("--overwrite", action="store_true", help="replace a previous search")
+    p.add_argument("--backend", choices=("tensorflow", "jax", "torch"),
+                   default=argparse.SUPPRESS, help="Keras backend to use")
+
+
+def _add_export_parser(sub):
+    p = sub.add_parser("export", help="export a run's model (SavedModel, TFLite, ONNX)",
+                       description="Write RUN_DIR/model.keras as a SavedModel, TFLite or "
+                                   "ONNX file under RUN_DIR/export/, checked against the "
+                                   "Keras model's predictions.")
+    p.add_argument("run_dir", metavar="RUN_DIR")
+    p.add_argument("--format", default="saved_model", metavar="F",
+                   help="saved_model (default), tflite or onnx")
+    p.add_argument("--path", default=None, metavar="P", help="destination (default: "
+                   "RUN_DIR/export/...)")
+    p.add_argument("--backend", choices=("tensorflow", "jax", "torch"),
+                   default=argparse.SUPPRESS, help="Keras backend to use")
+
+
+def parse_space_options(items):
+    """``["lr=1e-4..1e-1:log", "hidden=64,128"]`` -> a ``kerasdl.tune`` space dict.
+
+    A value holding ``..`` is a range (kept as text for :func:`kerasdl.tuning.parse_range`);
+    anything else is a comma-separated list of choices, each typed like ``--set`` values
+    (``[64,32]`` is one tuple choice).
+    """
+    from kerasdl._validation import normalize_name
+
+    space = {}
+    for item in items:
+        if "=" not in item:
+            raise ValueError(f"`--space` expects KEY=V1,V2 or KEY=LO..HI[:log]; received "
+                             f"{item!r}. Example: --space learning_rate=1e-4..1e-1:log")
+        key, _, text = item.partition("=")
+        key = normalize_name(key)
+        if not key or not text.strip():
+            raise ValueError(f"`--space` expects KEY=V1,V2 or KEY=LO..HI[:log]; received "
+                             f"{item!r}.")
+        if key in space:
+            raise ValueError(f"`--space {key}` is given twice.")
+        if ".." in text:
+            space[key] = text.strip()
+            continue
+        parts = [p for p in _split_top_level(text, f"`--space {key}`") if p.strip()]
+        space[key] = [parse_value(p, what=f"`--space {key}`") for p in parts]
+    return space
+
+
+def _cmd_tune(args):
+    import kerasdl
+
+    space = parse_space_options(args.space)
+    if not space:
+        raise ValueError("`kerasdl tune` needs at least one --space KEY=VALUES, e.g. "
+                         "--space learning_rate=1e-4..1e-1:log")
+    fixed = parse_assignments(args.assignments)
+    result = kerasdl.tune(args.name, space=space, max_trials=args.max_trials,
+                          tuner=args.tuner, objective=args.objective,
+                          direction=args.direction, epochs=args.epochs,
+                          run_dir=args.run_dir, seed=args.seed, overwrite=args.overwrite,
+                          **fixed)
+    print(f"search: {len(result.trials)} trials in {result.run_dir}")
+    print(f"best {result.objective}: {result.best_value}  ({result.best_run_dir})")
+    for key, value in result.best_settings.items():
+        print(f"  {key:<18} {value}")
+    if result.command:
+        print(f"rerun: {result.command}")
+    print(f"report: {Path(result.run_dir) / 'tune_report.html'}")
+    return 0
+
+
+def _cmd_export(args):
+    import kerasdl
+
+    out = kerasdl.export(args.run_dir, format=args.format, path=args.path)
+    print(f"{out.format}: {out.path} ({out.bytes} bytes)")
+    print(f"checked on {out.samples} {out.source} samples: max |difference| "
+          f"{out.max_abs_diff:.3g} (tolerance {out.tolerance:g})")
+    return 0
+
+
+_COMMANDS.update(tune=_cmd_tune, export=_cmd_export)

@@ -6,8 +6,9 @@ import kerasdl.errors
 
 def test_top_level_names():
     assert sorted(kerasdl.__all__) == [
-        "__version__", "augment", "callbacks", "data", "errors", "evaluate", "find_lr",
-        "layers", "load_model", "models", "reports", "saving", "train",
+        "__version__", "augment", "callbacks", "data", "errors", "evaluate", "export",
+        "exporting", "find_lr", "layers", "load_model", "models", "reports", "saving", "train",
+        "tune", "tuning",
     ]
 
 
@@ -17,8 +18,12 @@ def test_every_top_level_name_resolves_to_the_documented_object():
 
     assert kerasdl.train is train and kerasdl.evaluate is evaluate
     assert kerasdl.find_lr is find_lr and kerasdl.load_model is load_model
+    from kerasdl.exporting import export
+    from kerasdl.tuning import tune
+
+    assert kerasdl.tune is tune and kerasdl.export is export
     for name in ("augment", "callbacks", "data", "errors", "layers", "models", "reports",
-                 "saving"):
+                 "saving", "tuning", "exporting"):
         assert getattr(kerasdl, name).__name__ == f"kerasdl.{name}"
 
 
@@ -33,3 +38,14 @@ def test_error_classes_subclass_the_builtin_errors_callers_catch():
     assert issubclass(e.NonFiniteLossError, FloatingPointError)
     assert issubclass(e.RunFolderInUseError, RuntimeError)
     assert all(issubclass(getattr(e, n), e.KerasdlError) for n in e.__all__)
+
+
+def test_tuning_and_exporting_public_names():
+    import kerasdl.exporting
+    import kerasdl.tuning
+
+    assert sorted(kerasdl.tuning.__all__) == ["Range", "TuneResult", "parse_range",
+                                              "parse_space", "tune"]
+    assert sorted(kerasdl.exporting.__all__) == ["BACKENDS", "DEFAULT_TOLERANCE",
+                                                 "ExportMismatchError", "ExportResult",
+                                                 "FORMATS", "export", "inference_model"]
