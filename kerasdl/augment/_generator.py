@@ -501,6 +501,9 @@ class ImageDataGenerator:
                             **pydataset_kwargs):
         """Batches of augmented images read from one sub-folder per class.
 
+        ``batch_size``, ``shuffle``, ``seed``, ``save_to_dir``, ``save_prefix``,
+        ``save_format`` and ``subset`` work as in ``flow``.
+
         Args:
             directory: folder with one sub-folder of images per class.
             target_size: ``(height, width)`` images are resized to. Defaults to (256, 256).
@@ -510,8 +513,6 @@ class ImageDataGenerator:
             class_mode: ``"categorical"`` (one-hot), ``"binary"``, ``"sparse"`` (integers),
                 ``"input"`` (the images themselves) or None (images only). Defaults to
                 ``"categorical"``.
-            batch_size, shuffle, seed, save_to_dir, save_prefix, save_format, subset: as in
-                ``flow``.
             follow_links: follow symbolic links to sub-folders. Defaults to False.
             interpolation: resampling for resizing: ``"nearest"``, ``"bilinear"``,
                 ``"bicubic"``, ``"lanczos"``, ``"box"`` or ``"hamming"``. Defaults to
@@ -564,6 +565,8 @@ class ImageDataGenerator:
                             **pydataset_kwargs):
         """Batches of augmented images whose paths and labels come from a pandas DataFrame.
 
+        The arguments not listed below work as in ``flow_from_directory``.
+
         Args:
             dataframe: a ``pandas.DataFrame``.
             directory: folder the paths in ``x_col`` are relative to, or None for absolute
@@ -577,7 +580,6 @@ class ImageDataGenerator:
                 ``"categorical"``.
             validate_filenames: drop rows whose file is missing or not an image.
                 Defaults to True.
-            Other arguments: as in ``flow_from_directory``.
 
         Returns:
             A ``DirectoryIterator`` (a ``keras.utils.PyDataset``).
