@@ -30,7 +30,7 @@ EXPECTED = {
         "and   accuracy 1.00", "or    accuracy 1.00", "nand  accuracy 1.00",
         "perceptron on XOR: accuracy 0.50",   # a single line gets at most 3 of the 4 rows
         "MLP on XOR: accuracy 1.00",
-        "predictions: [0.0, 1.0, 1.0, 0.0]",
+        "predicted classes: [0, 1, 1, 0]",
     ],
     "mnist_cnn_augmentation": [
         "using the embedded digits",
