@@ -4,7 +4,9 @@ For every recipe the plain script and the recipe run one after the other in this
 (same backend, same data, same seed), so the ratio is taken under the same machine load.
 Times are wall-clock from building the model to the evaluated result: compile, fit,
 evaluate and, for the recipe, the whole ``recipes.run`` call (data preparation, checkpoints,
-run folder with plots and report included).
+run folder with plots and report included). A tiny warm-up (one plain fit and one tiny recipe
+run) first pays the process's one-off costs (imports, backend start-up), which would
+otherwise fall on whichever side runs first; each model's own compilation stays counted.
 
 The plain scripts:
 
@@ -153,6 +155,31 @@ PLAIN = {
 }
 
 
+def warm_up(tmp):
+    """Pay the process's first-use costs (imports, backend start-up, matplotlib) up front.
+
+    A tiny plain fit/evaluate/predict and a tiny recipe run, so that neither side of the
+    first comparison is charged for what any first Keras call in a process costs.
+    """
+    import keras
+    import numpy as np
+
+    from kerasdl import data as kdata
+    from kerasdl import recipes
+
+    x = np.random.default_rng(0).uniform(size=(64, 28, 28)).astype("float32")
+    y = np.arange(64) % 10
+    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),
+                              keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    model.fit(x, y, epochs=1, verbose=0)
+    model.evaluate(x, y, verbose=0)
+    model.predict(x, verbose=0)
+    recipes.run("mnist_mlp", data=kdata.from_arrays(x, y, x, y, num_classes=10), epochs=1,
+                hidden=(8,), verbose=0, run_dir=str(Path(tmp) / "warm-up"))
+
+
 def digits_split(name, seed):
     """The embedded-digits split the recipe uses (same loader, same fractions and seed)."""
     from kerasdl import data as kdata
@@ -170,8 +197,12 @@ def timed(fn, *args, **kwargs):
     return value, time.perf_counter() - start
 
 
-def compare(name, sample, settings, seed):
-    """Run the plain script, then the recipe; returns one table row (a dict)."""
+def compare(name, sample, settings, seed, profile=None):
+    """Run the plain script, then the recipe; returns one table row (a dict).
+
+    With ``profile`` (a path), the recipe call runs under cProfile and its stats are written
+    there (``python -m pstats PATH``); the profiler's own cost inflates the recipe's time.
+    """
     from kerasdl import recipes
 
     label, plain = PLAIN[name]
@@ -182,7 +213,14 @@ def compare(name, sample, settings, seed):
     plain_acc, plain_s = timed(plain, data, seed)
     if recipe_data is not None:
         settings = dict(settings, data=recipe_data)
-    result, recipe_s = timed(recipes.run, name, **settings)
+    if profile is None:
+        result, recipe_s = timed(recipes.run, name, **settings)
+    else:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        result, recipe_s = timed(profiler.runcall, recipes.run, name, **settings)
+        profiler.dump_stats(profile)
     acc = float(result.metrics["accuracy"])
     return {"recipe": name, "plain": label, "plain_acc": float(plain_acc), "plain_s": plain_s,
             "acc": acc, "s": recipe_s, "fit_s": result.timings.get("fit_s", float("nan")),
@@ -207,6 +245,8 @@ def main(argv=None):
     parser.add_argument("--test", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=1, help="run every pair this often")
+    parser.add_argument("--profile", metavar="PREFIX",
+                        help="write cProfile stats of each recipe call to PREFIX<recipe>.prof")
     parser.add_argument("--set", dest="assignments", action="append", default=[],
                         metavar="KEY=VALUE", help="override a setting of every recipe")
     args = parser.parse_args(argv)
@@ -224,11 +264,13 @@ def main(argv=None):
     print(f"{'recipe':<11} {'rep':>3} {'plain script':<17} {'acc':>7} {'time s':>8} "
           f"{'acc':>7} {'ep':>3} {'fit s':>6} {'time s':>8} {'time x':>6} {'err x':>6}")
     with tempfile.TemporaryDirectory() as tmp:
+        warm_up(tmp)
         for repeat in range(1, args.repeat + 1):
             for name in args.recipes:
                 settings = dict(overrides, seed=args.seed, verbose=0,
                                 run_dir=str(Path(tmp) / f"{name}-{repeat}"))
-                print_row(compare(name, sample, settings, args.seed), repeat)
+                profile = None if args.profile is None else f"{args.profile}{name}.prof"
+                print_row(compare(name, sample, settings, args.seed, profile), repeat)
     return 0
 
 

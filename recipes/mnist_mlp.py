@@ -17,6 +17,7 @@ Settings:
     one_hot: one-hot labels and categorical cross-entropy (False: sparse labels). Defaults to True.
     hidden: the units of each hidden Dense layer. Defaults to (512,).
     activation: the hidden layers' activation. Defaults to 'relu'.
+    kernel_initializer: the weight initializer (Keras's default, as in the book). Defaults to 'glorot_uniform'.
     dropout: the dropout rate after each hidden layer. Defaults to 0.0.
     weight_decay: the L2 penalty on every kernel. Defaults to 0.0.
     optimizer: an optimizer name known to kerasdl.train. Defaults to 'rmsprop'.
@@ -49,6 +50,7 @@ DEFAULTS = {
     "one_hot": True,
     "hidden": (512,),
     "activation": "relu",
+    "kernel_initializer": "glorot_uniform",
     "dropout": 0.0,
     "weight_decay": 0.0,
     "optimizer": "rmsprop",
@@ -85,6 +87,7 @@ def run(**overrides):
     keras.utils.set_random_seed(s["seed"])
     model = kerasdl.models.mlp(data.input_shape, hidden=s["hidden"],
                                activation=s["activation"], dropout=s["dropout"],
+                               kernel_initializer=s["kernel_initializer"],
                                weight_decay=s["weight_decay"], task=data.task,
                                num_classes=data.num_classes,
                                label_format=_common.label_format(data), seed=s["seed"])
