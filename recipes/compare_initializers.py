@@ -51,6 +51,7 @@ Example:
 
 import numpy as np
 
+import kerasdl
 from kerasdl.recipes import _common
 
 DESCRIPTION = ("LeCun, Xavier, He (uniform/normal) on a deep MLP: per-layer activation and "

@@ -57,6 +57,7 @@ import time
 
 import numpy as np
 
+import kerasdl
 from kerasdl.recipes import _common
 
 DESCRIPTION = ("GD, SGD, mini-batch, momentum, RMSProp, Adam: loss vs epoch/time, paths on "

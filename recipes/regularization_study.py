@@ -55,6 +55,7 @@ True
 
 import numpy as np
 
+import kerasdl
 from kerasdl.recipes import _common
 
 DESCRIPTION = ("Overfit a small training set, then L2, L1, dropout, early stopping, "
