@@ -2,7 +2,8 @@
 
 The first network of most deep-learning books (Chollet, *Deep Learning with Python*,
 chapter 2): each 28x28 digit flattened to 784 values in [0, 1], labels one-hot encoded
-with ``to_categorical``, categorical cross-entropy, RMSprop, 5 epochs of batches of 128.
+with ``to_categorical``, categorical cross-entropy, RMSprop, 5 epochs of batches of 128,
+Keras's default ``glorot_uniform`` weights (kerasdl's ``mlp`` defaults to ``he_normal``).
 The book reports about 97.8% test accuracy on the full MNIST test set (a literature figure,
 not measured here: MNIST cannot be downloaded on this project's machines).
 
