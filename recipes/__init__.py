@@ -11,13 +11,32 @@ exposes ``run(**overrides) -> kerasdl RunResult``. Every setting can be overridd
     print(result.metrics)          # {"accuracy": ..., "loss": ...}
 
 Importing this package (or listing and describing the recipes) does not import keras.
+
+Every recipe module's docstring documents its settings in a section of this exact format,
+which :func:`describe_settings` parses (and ``kerasdl run NAME --help`` prints)::
+
+    Settings:
+        epochs: the number of passes over the training part. Defaults to 12.
+        augment: a kerasdl.augment preset name, a pipeline dict, or None (off). Defaults to 'mnist'.
+
+- the line ``Settings:`` (no indent, nothing after the colon) opens the section; the first
+  blank line ends it;
+- one line per setting, indented four spaces: ``name: meaning. Defaults to X.`` where
+  ``name`` is the key in the recipe's ``DEFAULTS``, the meaning is one sentence (no line
+  break) and ``X`` is the Python literal of the default (``repr`` of the ``DEFAULTS``
+  value, e.g. ``0.005``, ``'adam'``, ``(32, 64)``, ``None``);
+- every key of ``DEFAULTS`` has exactly one line, in ``DEFAULTS`` order, the settings every
+  recipe shares (``data``, ``data_dir``, ``seed``, ``verbose``, ``run_dir``, ``resume``,
+  ``overwrite``) last. ``tests/recipes/test_recipes.py`` checks all of this for every recipe.
 """
 
+import ast
 import importlib
+import re
 
-from kerasdl._validation import check_type, normalize_name, unknown_name_error
+from kerasdl.validation import check_type, normalize_name, unknown_name_error
 
-__all__ = ["list_recipes", "describe_recipes", "get_recipe", "run"]
+__all__ = ["list_recipes", "describe_recipes", "describe_settings", "get_recipe", "run"]
 
 # In the order the tutorials teach them.
 _RECIPES = (
@@ -83,12 +102,52 @@ def describe_recipes():
     return {name: get_recipe(name).DESCRIPTION for name in _RECIPES}
 
 
+_SETTING_LINE = re.compile(r"^    (\w+): (.+) Defaults to (.+)\.$")
+
+
+def describe_settings(name):
+    """The settings of recipe ``name`` as its docstring's "Settings:" section states them.
+
+    Args:
+        name: recipe name (see :func:`list_recipes`); hyphens equal underscores.
+
+    Returns:
+        A dict ``{setting: {"help": meaning, "default": value}}`` in ``DEFAULTS`` order;
+        ``value`` is the documented default (a Python literal, parsed).
+
+    Raises:
+        ValueError: for an unknown recipe, or a docstring whose section breaks the format
+            (a line that is not ``name: meaning. Defaults to X.``, or no section at all).
+
+    Example:
+
+    >>> from kerasdl import recipes
+    >>> recipes.describe_settings("xor")["hidden"]
+    {'help': "the units of the MLP's hidden layers.", 'default': (4,)}
+    """
+    module = get_recipe(name)
+    lines = (module.__doc__ or "").splitlines()
+    if "Settings:" not in lines:
+        raise ValueError(f"Recipe {module.__name__!r} has no 'Settings:' section.")
+    settings = {}
+    for line in lines[lines.index("Settings:") + 1:]:
+        if not line.strip():
+            break
+        match = _SETTING_LINE.match(line)
+        if match is None:
+            raise ValueError(f"Recipe {module.__name__!r}: a 'Settings:' line must read "
+                             f"'    name: meaning. Defaults to X.'; received {line!r}.")
+        key, meaning, default = match.groups()
+        settings[key] = {"help": meaning, "default": ast.literal_eval(default)}
+    return settings
+
+
 def run(name, **overrides):
     """Run recipe ``name`` with its defaults, changed by ``overrides``.
 
     Args:
         name: recipe name (see :func:`list_recipes`); hyphens equal underscores.
-        **overrides: settings to change (see the recipe's ``DEFAULTS``), e.g.
+        **overrides: settings to change (see :func:`describe_settings`), e.g.
             ``epochs=3, batch_size=64, seed=1, run_dir="runs/x", data=my_dataset``.
 
     Returns:

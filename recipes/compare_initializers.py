@@ -19,6 +19,26 @@ gradient std per layer on a log scale, validation loss per epoch) and
 ``initializer_stats.csv``; each initializer's own run folder is a sub-folder.
 Measured results are quoted in ``docs/recipes/compare_initializers.md``.
 
+Settings:
+    initializers: the weight initializers to compare. Defaults to ('lecun_normal', 'lecun_uniform', 'glorot_normal', 'glorot_uniform', 'he_normal', 'he_uniform').
+    depth: the number of hidden layers. Defaults to 8.
+    width: the units of every hidden layer. Defaults to 64.
+    activation: the hidden layers' activation. Defaults to 'relu'.
+    optimizer: an optimizer name known to kerasdl.train. Defaults to 'minibatch_sgd'.
+    learning_rate: the learning rate. Defaults to 0.05.
+    epochs: the number of passes over the training part. Defaults to 10.
+    batch_size: the samples per training step (None: the optimizer's own). Defaults to 64.
+    val: the fraction of the training part held out for validation (None: none). Defaults to 0.15.
+    test: the fraction of the data held out for testing. Defaults to 0.3.
+    stats_samples: the test samples the layer statistics are measured on. Defaults to 256.
+    data: a kerasdl.data.Dataset, a dataset name or an .npz path to use instead. Defaults to None.
+    data_dir: a folder holding the dataset's files (read instead of downloading). Defaults to None.
+    seed: the seed of weights, split, shuffling, dropout and augmentation. Defaults to 0.
+    verbose: 0 silent, 1 a progress bar, 2 one line per epoch. Defaults to 0.
+    run_dir: the run folder; None names one runs/<recipe>-<UTC time>. Defaults to None.
+    resume: continue the interrupted run in run_dir (True; "auto": if any). Defaults to False.
+    overwrite: True replaces a run that run_dir already holds. Defaults to False.
+
     kerasdl run compare_initializers
     kerasdl run compare-initializers --set activation=tanh --set depth=12
 
@@ -31,6 +51,7 @@ Example:
 
 import numpy as np
 
+import kerasdl
 from kerasdl.recipes import _common
 
 DESCRIPTION = ("LeCun, Xavier, He (uniform/normal) on a deep MLP: per-layer activation and "
@@ -108,13 +129,7 @@ def run(**overrides):
     """Build, probe and train one deep MLP per initializer.
 
     Args:
-        **overrides: settings to change; see ``DEFAULTS``: ``initializers`` (names from
-            ``kerasdl.models.list_initializers()``), ``depth`` (8 hidden layers), ``width``
-            (64 units), ``activation`` ("relu"; try "tanh"), ``optimizer``
-            ("minibatch_sgd"), ``learning_rate`` (0.05), ``epochs`` (10), ``batch_size``
-            (64), ``val``/``test`` fractions (0.15 / 0.3), ``stats_samples`` (training
-            images used for the statistics, 256), ``data`` (any classification
-            ``Dataset``), ``seed``, ``verbose``, ``run_dir``, ``data_dir``.
+        **overrides: settings to change (the module's "Settings:" section).
 
     Returns:
         A ``RunResult``: ``metrics`` keyed by initializer (test ``accuracy``, ``loss``),
@@ -123,24 +138,26 @@ def run(**overrides):
         ``extras["table"]`` (CSV path), ``extras["runs"]``.
     """
     s = _common.resolve_settings("compare_initializers", DEFAULTS, overrides)
+    import keras
+
     import kerasdl
-    from kerasdl._validation import check_choice, check_positive_int
+    from kerasdl.validation import check_choice
 
     names = [check_choice("initializers", i, kerasdl.models.list_initializers())
              for i in s["initializers"]]
     if not names:
         raise ValueError("`initializers` must name at least one initializer; received ().")
-    depth = check_positive_int("depth", s["depth"])
-    width = check_positive_int("width", s["width"])
-    n_stats = check_positive_int("stats_samples", s["stats_samples"])
-    data = _common.load_data(s, "digits", val=s["val"], test=s["test"], flatten=True)
-    run_dir = _common.make_run_dir("compare_initializers", s["run_dir"])
+    depth, width, n_stats = s["depth"], s["width"], s["stats_samples"]
+    data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
+        s["data"] or "digits", data_dir=s["data_dir"], seed=s["seed"], val=s["val"],
+        test=s["test"], flatten=True)
+    run_dir = _common.run_folder("compare_initializers", s, sub_runs=tuple(names))
     x_stats = data.x_train[:n_stats]
     y_stats = data.y_train[:n_stats]
 
     results, stats, metrics = {}, {}, {}
     for name in names:
-        _common.set_seed(s["seed"])
+        keras.utils.set_random_seed(s["seed"])
         model = kerasdl.models.mlp(data.input_shape, hidden=(width,) * depth,
                                    activation=s["activation"], kernel_initializer=name,
                                    task=data.task, num_classes=data.num_classes,
@@ -149,7 +166,8 @@ def run(**overrides):
         result = kerasdl.train(model, data, optimizer=s["optimizer"],
                                learning_rate=s["learning_rate"], epochs=s["epochs"],
                                batch_size=s["batch_size"], seed=s["seed"],
-                               verbose=s["verbose"], run_dir=run_dir / name)
+                               verbose=s["verbose"], run_dir=run_dir / name,
+                               **_common.train_options(s))
         results[name] = result
         metrics[name] = dict(result.metrics)
         if s["verbose"]:
@@ -169,15 +187,12 @@ def run(**overrides):
     table = _common.save_csv(run_dir / "initializer_stats.csv",
                              ["initializer", "layer", "activation_mean", "activation_std",
                               "gradient_std"], rows)
-    plots = _common.write_multi_run(run_dir, "compare_initializers", s, metrics,
-                                    extras={"stats": stats})
-    return kerasdl.training.RunResult(
-        model={n: r.model for n, r in results.items()},
-        history={n: r.history for n, r in results.items()}, metrics=metrics, run_dir=run_dir,
+    result = _common.finish_multi(
+        "compare_initializers", s, run_dir, results, metrics, extras={"stats": stats},
         timings={"wall_s": {n: r.timings.get("wall_s") for n, r in results.items()}},
-        config=_common.jsonable_settings(s),
-        extras={"stats": stats, "figures": plots or [str(figure)], "table": str(table),
-                "runs": {n: str(r.run_dir) for n, r in results.items()}})
+        result_extras={"stats": stats, "table": str(table)})
+    result.extras["figures"] = result.extras["figures"] or [str(figure)]
+    return result
 
 
 def _figure(stats, results, run_dir, activation):
@@ -207,4 +222,4 @@ def _figure(stats, results, run_dir, activation):
     for ax in (ax_act, ax_grad, ax_loss):
         ax.grid(True, alpha=0.3)
     ax_loss.legend(fontsize=7)
-    return _common.write_figure(fig, run_dir / "plots" / "initializers.png")
+    return kerasdl.reports.save_figure(fig, run_dir / "plots" / "initializers.png")

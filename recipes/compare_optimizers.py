@@ -21,6 +21,27 @@ minimum ``w ≈ 2, b ≈ 1``; the measured losses and times are in
 With ``data=`` any other dataset (not a 1-feature regression) trains an MLP of ``hidden``
 units per optimizer instead; the contour figure then is not drawn.
 
+Settings:
+    optimizers: the optimizers to compare (names known to kerasdl.train). Defaults to ('gd', 'sgd', 'minibatch_sgd', 'momentum', 'rmsprop', 'adam').
+    learning_rates: each optimizer's learning rate (merged into the defaults). Defaults to {'gd': 0.1, 'sgd': 0.01, 'minibatch_sgd': 0.05, 'momentum': 0.02, 'rmsprop': 0.05, 'adam': 0.2}.
+    epochs: the number of passes over the training part. Defaults to 20.
+    batch_size: the samples per step of every optimizer but "gd" and "sgd". Defaults to 16.
+    n_samples: the number of generated points. Defaults to 200.
+    w: the true slope of the generated data. Defaults to 2.0.
+    b: the true intercept of the generated data. Defaults to 1.0.
+    noise: the standard deviation of the generated noise. Defaults to 0.5.
+    test: the fraction of the data held out for testing. Defaults to 0.2.
+    initial_w: the slope every optimizer starts from. Defaults to -2.0.
+    initial_b: the intercept every optimizer starts from. Defaults to 4.0.
+    hidden: the MLP trained instead on data that is not a 1-feature regression. Defaults to (32,).
+    data: a kerasdl.data.Dataset, a dataset name or an .npz path to use instead. Defaults to None.
+    data_dir: a folder holding the dataset's files (read instead of downloading). Defaults to None.
+    seed: the seed of weights, split, shuffling, dropout and augmentation. Defaults to 0.
+    verbose: 0 silent, 1 a progress bar, 2 one line per epoch. Defaults to 0.
+    run_dir: the run folder; None names one runs/<recipe>-<UTC time>. Defaults to None.
+    resume: continue the interrupted run in run_dir (True; "auto": if any). Defaults to False.
+    overwrite: True replaces a run that run_dir already holds. Defaults to False.
+
     kerasdl run compare_optimizers
     kerasdl run compare-optimizers --set optimizers=gd,momentum,adam --epochs 50
 
@@ -36,6 +57,7 @@ import time
 
 import numpy as np
 
+import kerasdl
 from kerasdl.recipes import _common
 
 DESCRIPTION = ("GD, SGD, mini-batch, momentum, RMSProp, Adam: loss vs epoch/time, paths on "
@@ -85,13 +107,7 @@ def run(**overrides):
     """Train one model per optimizer and compare their curves and paths.
 
     Args:
-        **overrides: settings to change; see ``DEFAULTS``: ``optimizers`` (names known to
-            ``kerasdl.train``), ``learning_rates`` (a dict by optimizer name, merged into
-            the defaults), ``epochs`` (20), ``batch_size`` (16, for every optimizer but
-            "gd" (whole set) and "sgd" (one sample)), the data (``n_samples`` 200, true
-            ``w`` 2.0 and ``b`` 1.0, ``noise`` 0.5, ``test`` 0.2), the common start
-            ``initial_w`` (-2.0) and ``initial_b`` (4.0), ``hidden`` (the MLP used for other
-            data), ``data``, ``seed``, ``verbose``, ``run_dir``, ``data_dir``.
+        **overrides: settings to change (the module's "Settings:" section).
 
     Returns:
         A ``RunResult``: ``metrics`` keyed by optimizer (test ``loss`` and metrics),
@@ -104,8 +120,10 @@ def run(**overrides):
         ValueError: for unknown settings or optimizer names (close matches listed).
     """
     s = _common.resolve_settings("compare_optimizers", DEFAULTS, overrides)
+    import keras
+
     import kerasdl
-    from kerasdl._validation import check_choice, check_type
+    from kerasdl.validation import check_choice, check_type
 
     names = [check_choice("optimizers", o, kerasdl.training.list_optimizers())
              for o in s["optimizers"]]
@@ -113,14 +131,15 @@ def run(**overrides):
         raise ValueError("`optimizers` must name at least one optimizer; received ().")
     rates = dict(DEFAULTS["learning_rates"])
     rates.update(check_type("learning_rates", s["learning_rates"], dict))
-    data = _common.load_data(s, "regression", test=s["test"], n=s["n_samples"], w=s["w"],
-                             b=s["b"], noise=s["noise"])
+    data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
+        s["data"] or "regression", data_dir=s["data_dir"], seed=s["seed"], test=s["test"],
+        n=s["n_samples"], w=s["w"], b=s["b"], noise=s["noise"])
     linear = data.task == "regression" and data.input_shape == (1,)
-    run_dir = _common.make_run_dir("compare_optimizers", s["run_dir"])
+    run_dir = _common.run_folder("compare_optimizers", s, sub_runs=tuple(names))
 
     results, trajectories, metrics, final = {}, {}, {}, {}
     for name in names:
-        _common.set_seed(s["seed"])
+        keras.utils.set_random_seed(s["seed"])
         if linear:
             model = kerasdl.models.linear_regression(data.input_shape, seed=s["seed"])
             model.layers[-1].set_weights([np.full((1, 1), s["initial_w"], "float32"),
@@ -135,7 +154,7 @@ def run(**overrides):
                                epochs=s["epochs"],
                                batch_size=None if name in _FULL_OR_ONLINE else s["batch_size"],
                                callbacks=callbacks, seed=s["seed"], verbose=s["verbose"],
-                               run_dir=run_dir / name)
+                               run_dir=run_dir / name, **_common.train_options(s))
         results[name] = result
         metrics[name] = dict(result.metrics)
         final[name] = {"learning_rate": rates.get(name),
@@ -157,15 +176,12 @@ def run(**overrides):
                "fit_s"] + (["w", "b"] if linear else [])
     table = _common.save_csv(run_dir / "optimizers.csv", columns,
                              [[n] + [final[n][c] for c in columns[1:]] for n in names])
-    plots = _common.write_multi_run(run_dir, "compare_optimizers", s, metrics,
-                                    extras={"final": final})
-    return kerasdl.training.RunResult(
-        model={n: r.model for n, r in results.items()},
-        history={n: r.history for n, r in results.items()}, metrics=metrics, run_dir=run_dir,
+    result = _common.finish_multi(
+        "compare_optimizers", s, run_dir, results, metrics, extras={"final": final},
         timings={"wall_s": {n: r.timings.get("wall_s") for n, r in results.items()}},
-        config=_common.jsonable_settings(s),
-        extras={"trajectories": trajectories, "final": final, "figures": plots or figures,
-                "table": str(table), "runs": {n: str(r.run_dir) for n, r in results.items()}})
+        result_extras={"trajectories": trajectories, "final": final, "table": str(table)})
+    result.extras["figures"] = result.extras["figures"] or figures
+    return result
 
 
 def _loss_figure(results, run_dir):
@@ -185,7 +201,7 @@ def _loss_figure(results, run_dir):
     by_epoch.set_title("loss vs epoch", fontsize=10)
     by_time.set_title("loss vs wall-clock time", fontsize=10)
     by_time.legend(fontsize=7)
-    return _common.write_figure(fig, run_dir / "plots" / "optimizers_loss.png")
+    return kerasdl.reports.save_figure(fig, run_dir / "plots" / "optimizers_loss.png")
 
 
 def _contour_figure(data, trajectories, run_dir):
@@ -219,4 +235,4 @@ def _contour_figure(data, trajectories, run_dir):
     ax.set_ylabel("b")
     ax.set_title("optimizer paths over the MSE loss contours", fontsize=10)
     ax.legend(fontsize=7, loc="best")
-    return _common.write_figure(fig, run_dir / "plots" / "optimizers_trajectories.png")
+    return kerasdl.reports.save_figure(fig, run_dir / "plots" / "optimizers_trajectories.png")

@@ -10,6 +10,28 @@ Expected result (measured with the defaults, seed 0, TensorFlow backend): 96.8% 
 accuracy on the 539 test digits (early stopping ended the run after 36 epochs); the run
 folder has the learning curves and the confusion matrix.
 
+Settings:
+    val: the fraction of the training part held out for validation (None: none). Defaults to 0.15.
+    test: the fraction of the data held out for testing. Defaults to 0.3.
+    hidden: the units of each hidden Dense layer. Defaults to (128, 64).
+    activation: the hidden layers' activation. Defaults to 'relu'.
+    dropout: the dropout rate after each hidden layer. Defaults to 0.2.
+    batch_norm: batch normalization after each hidden layer. Defaults to False.
+    weight_decay: the L2 penalty on every kernel. Defaults to 0.0.
+    kernel_initializer: the hidden layers' weight initializer. Defaults to 'he_normal'.
+    optimizer: an optimizer name known to kerasdl.train. Defaults to 'adam'.
+    learning_rate: the learning rate. Defaults to 0.002.
+    epochs: the number of passes over the training part. Defaults to 60.
+    batch_size: the samples per training step (None: the optimizer's own). Defaults to 32.
+    early_stopping: False, True or a dict of early-stopping options. Defaults to {'patience': 10}.
+    data: a kerasdl.data.Dataset, a dataset name or an .npz path to use instead. Defaults to None.
+    data_dir: a folder holding the dataset's files (read instead of downloading). Defaults to None.
+    seed: the seed of weights, split, shuffling, dropout and augmentation. Defaults to 0.
+    verbose: 0 silent, 1 a progress bar, 2 one line per epoch. Defaults to 0.
+    run_dir: the run folder; None names one runs/<recipe>-<UTC time>. Defaults to None.
+    resume: continue the interrupted run in run_dir (True; "auto": if any). Defaults to False.
+    overwrite: True replaces a run that run_dir already holds. Defaults to False.
+
     kerasdl run digits_mlp
     kerasdl run digits-mlp --set hidden=256,128 --set dropout=0.3
 
@@ -47,23 +69,21 @@ def run(**overrides):
     """Train an MLP on the embedded digits.
 
     Args:
-        **overrides: settings to change; see ``DEFAULTS``: ``val``/``test`` fractions
-            (0.15 / 0.3), ``hidden`` ((128, 64)), ``activation`` ("relu"), ``dropout``
-            (0.2), ``batch_norm`` (False), ``weight_decay`` (0), ``kernel_initializer``
-            ("he_normal"), ``optimizer`` ("adam"), ``learning_rate`` (0.002), ``epochs``
-            (60, an upper bound with early stopping), ``batch_size`` (32),
-            ``early_stopping`` (``{"patience": 10}``; False turns it off), ``data`` (any
-            classification ``Dataset``), ``seed``, ``verbose``, ``run_dir``, ``data_dir``.
+        **overrides: settings to change (the module's "Settings:" section).
 
     Returns:
         The ``RunResult`` of ``kerasdl.train`` (test ``metrics``: ``accuracy``, ``loss``).
     """
     s = _common.resolve_settings("digits_mlp", DEFAULTS, overrides)
+    import keras
+
     import kerasdl
 
-    data = _common.load_data(s, "digits", val=s["val"], test=s["test"], flatten=True)
-    run_dir = _common.make_run_dir("digits_mlp", s["run_dir"])
-    _common.set_seed(s["seed"])
+    data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
+        s["data"] or "digits", data_dir=s["data_dir"], seed=s["seed"], val=s["val"],
+        test=s["test"], flatten=True)
+    run_dir = _common.run_folder("digits_mlp", s)
+    keras.utils.set_random_seed(s["seed"])
     model = kerasdl.models.mlp(data.input_shape, hidden=s["hidden"],
                                activation=s["activation"], dropout=s["dropout"],
                                batch_norm=s["batch_norm"], weight_decay=s["weight_decay"],
@@ -73,5 +93,6 @@ def run(**overrides):
     result = kerasdl.train(model, data, optimizer=s["optimizer"],
                            learning_rate=s["learning_rate"], epochs=s["epochs"],
                            batch_size=s["batch_size"], early_stopping=s["early_stopping"],
-                           seed=s["seed"], verbose=s["verbose"], run_dir=run_dir)
+                           seed=s["seed"], verbose=s["verbose"], run_dir=run_dir,
+                           **_common.train_options(s))
     return _common.finish_single("digits_mlp", s, result)

@@ -12,6 +12,27 @@ variance is 0.25); the test suite asserts both within 0.1 on both backends. The 
 ``plots/fit.png`` shows the data and the fitted line, ``plots/learning_curves.png`` the
 training and validation loss.
 
+Settings:
+    n_samples: the number of generated points. Defaults to 200.
+    w: the true slope of the generated data. Defaults to 2.0.
+    b: the true intercept of the generated data. Defaults to 1.0.
+    noise: the standard deviation of the generated noise. Defaults to 0.5.
+    test: the fraction of the data held out for testing. Defaults to 0.2.
+    validation_split: the fraction of the training part used to validate. Defaults to 0.2.
+    optimizer: an optimizer name known to kerasdl.train. Defaults to 'minibatch_sgd'.
+    learning_rate: the learning rate. Defaults to 0.01.
+    epochs: the number of passes over the training part. Defaults to 100.
+    batch_size: the samples per training step (None: the optimizer's own). Defaults to 32.
+    weight_decay: the L2 penalty on every kernel. Defaults to 0.0.
+    l1: the L1 penalty on the kernel (the lasso). Defaults to 0.0.
+    data: a kerasdl.data.Dataset, a dataset name or an .npz path to use instead. Defaults to None.
+    data_dir: a folder holding the dataset's files (read instead of downloading). Defaults to None.
+    seed: the seed of weights, split, shuffling, dropout and augmentation. Defaults to 0.
+    verbose: 0 silent, 1 a progress bar, 2 one line per epoch. Defaults to 0.
+    run_dir: the run folder; None names one runs/<recipe>-<UTC time>. Defaults to None.
+    resume: continue the interrupted run in run_dir (True; "auto": if any). Defaults to False.
+    overwrite: True replaces a run that run_dir already holds. Defaults to False.
+
     kerasdl run linear_regression
     kerasdl run linear-regression --set w=-3 --set noise=1.0 --epochs 200
 
@@ -48,13 +69,7 @@ def run(**overrides):
     """Fit ``y = w·x + b`` by SGD and report the learned weights.
 
     Args:
-        **overrides: settings to change; see ``DEFAULTS``: the data (``n_samples`` 200,
-            true ``w`` 2.0 and ``b`` 1.0, ``noise`` 0.5, ``test`` fraction 0.2), the
-            training (``validation_split`` 0.2 of the training part, ``optimizer``
-            "minibatch_sgd", ``learning_rate`` 0.01, ``epochs`` 100, ``batch_size`` 32),
-            ``weight_decay`` (L2: ridge regression, 0) and ``l1`` (the lasso, 0),
-            ``data`` (any regression ``Dataset`` instead), ``seed``, ``verbose``,
-            ``run_dir``, ``data_dir``.
+        **overrides: settings to change (the module's "Settings:" section).
 
     Returns:
         A ``RunResult`` (from ``kerasdl.train``) with test ``metrics`` (``loss`` = MSE,
@@ -63,19 +78,23 @@ def run(**overrides):
         and ``extras["figures"]``.
     """
     s = _common.resolve_settings("linear_regression", DEFAULTS, overrides)
+    import keras
+
     import kerasdl
 
-    data = _common.load_data(s, "regression", test=s["test"], n=s["n_samples"], w=s["w"],
-                             b=s["b"], noise=s["noise"])
-    run_dir = _common.make_run_dir("linear_regression", s["run_dir"])
-    _common.set_seed(s["seed"])
+    data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
+        s["data"] or "regression", data_dir=s["data_dir"], seed=s["seed"], test=s["test"],
+        n=s["n_samples"], w=s["w"], b=s["b"], noise=s["noise"])
+    run_dir = _common.run_folder("linear_regression", s)
+    keras.utils.set_random_seed(s["seed"])
     model = kerasdl.models.linear_regression(data.input_shape, weight_decay=s["weight_decay"],
                                              l1=s["l1"], seed=s["seed"])
     result = kerasdl.train(model, data, optimizer=s["optimizer"],
                            learning_rate=s["learning_rate"], epochs=s["epochs"],
                            batch_size=s["batch_size"],
                            validation_split=None if data.has_val else s["validation_split"],
-                           seed=s["seed"], verbose=s["verbose"], run_dir=run_dir)
+                           seed=s["seed"], verbose=s["verbose"], run_dir=run_dir,
+                           **_common.train_options(s))
     kernel, bias = result.model.layers[-1].get_weights()
     learned = {"w": [float(v) for v in kernel.ravel()], "b": float(bias.ravel()[0]),
                "true_w": data.info.get("w"), "true_b": data.info.get("b")}

@@ -13,6 +13,20 @@ accuracy on each of AND, OR and NAND (TensorFlow run: AND ``w = [1, 2], b = -3``
 shows each gate's learned line over its truth table; each gate's own run folder (``and/``,
 ``or/``, ``nand/``) holds its learning curves and decision region.
 
+Settings:
+    gates: the truth tables to learn, any of "and", "or", "nand", "xor". Defaults to ('and', 'or', 'nand').
+    epochs: the number of passes over the training part. Defaults to 10.
+    learning_rate: the perceptron rule's step size. Defaults to 1.0.
+    optimizer: "sgd": the perceptron rule, one sample per step. Defaults to 'sgd'.
+    repeats: how often each truth-table row is repeated. Defaults to 1.
+    data: a kerasdl.data.Dataset, a dataset name or an .npz path to use instead. Defaults to None.
+    data_dir: a folder holding the dataset's files (read instead of downloading). Defaults to None.
+    seed: the seed of weights, split, shuffling, dropout and augmentation. Defaults to 0.
+    verbose: 0 silent, 1 a progress bar, 2 one line per epoch. Defaults to 0.
+    run_dir: the run folder; None names one runs/<recipe>-<UTC time>. Defaults to None.
+    resume: continue the interrupted run in run_dir (True; "auto": if any). Defaults to False.
+    overwrite: True replaces a run that run_dir already holds. Defaults to False.
+
     kerasdl run logic_gates
     kerasdl run logic-gates --set gates=and,or --epochs 20
 
@@ -44,11 +58,7 @@ def run(**overrides):
     """Train one perceptron per gate and plot the decision lines.
 
     Args:
-        **overrides: settings to change; see ``DEFAULTS``: ``gates`` (any of "and", "or",
-            "nand", "xor"), ``epochs`` (10), ``learning_rate`` (1.0, the perceptron rule's
-            η), ``optimizer`` ("sgd": online, one sample per step), ``repeats`` (truth
-            table rows repeated, 1), ``data`` (a binary 2-input ``Dataset`` used instead of
-            the gates, keyed by its name), ``seed``, ``verbose``, ``run_dir``, ``data_dir``.
+        **overrides: settings to change (the module's "Settings:" section).
 
     Returns:
         A ``RunResult``: ``metrics`` keyed by gate (``{"and": {"accuracy": 1.0, "loss":
@@ -60,36 +70,35 @@ def run(**overrides):
         ValueError: for unknown settings or gate names.
     """
     s = _common.resolve_settings("logic_gates", DEFAULTS, overrides)
+    import keras
+
     import kerasdl
-    from kerasdl._validation import check_choice
+    from kerasdl.validation import check_choice
 
     if s["data"] is not None:
-        datasets = {}
-        data = _common.load_data(s, None)
-        datasets[data.name] = data
+        data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
+            s["data"], data_dir=s["data_dir"], seed=s["seed"])
+        datasets = {data.name: data}
     else:
         gates = [check_choice("gates", g, _GATES) for g in s["gates"]]
         if not gates:
             raise ValueError("`gates` must name at least one gate; received ().")
         datasets = {g: kerasdl.data.load(g, seed=s["seed"], repeats=s["repeats"])
                     for g in gates}
-    run_dir = _common.make_run_dir("logic_gates", s["run_dir"])
+    run_dir = _common.run_folder("logic_gates", s, sub_runs=tuple(datasets))
 
-    models, metrics, history, weights, runs, wall = {}, {}, {}, {}, {}, 0.0
+    results, metrics, weights = {}, {}, {}
     for name, data in datasets.items():
-        _common.set_seed(s["seed"])
+        keras.utils.set_random_seed(s["seed"])
         model = kerasdl.models.perceptron(data.input_shape[0], seed=s["seed"])
-        result = kerasdl.train(model, data, optimizer=s["optimizer"],
-                               learning_rate=s["learning_rate"], epochs=s["epochs"],
-                               seed=s["seed"], verbose=s["verbose"], run_dir=run_dir / name)
+        results[name] = result = kerasdl.train(
+            model, data, optimizer=s["optimizer"], learning_rate=s["learning_rate"],
+            epochs=s["epochs"], seed=s["seed"], verbose=s["verbose"], run_dir=run_dir / name,
+            **_common.train_options(s))
         ev = kerasdl.evaluate(result.model, (data.x_train, data.y_train))
         metrics[name] = {"accuracy": ev["accuracy"], "loss": ev["loss"]}
-        history[name] = result.history
         kernel, bias = result.model.layers[-1].get_weights()
         weights[name] = {"w": [float(v) for v in kernel.ravel()], "b": float(bias[0])}
-        models[name] = result.model
-        runs[name] = str(result.run_dir)
-        wall += result.timings.get("wall_s", 0.0)
         if s["verbose"]:
             w = ", ".join(f"{v:g}" for v in weights[name]["w"])
             print(f"{name}: accuracy {ev['accuracy']:.2f}, w = [{w}], b = "
@@ -99,15 +108,12 @@ def run(**overrides):
     if planar:  # decision lines are drawn for 2-input perceptrons only
         fig, axes = _common.new_figure(len(planar), width=3.6, height=3.4)
         for ax, (name, data) in zip(axes[0], planar.items()):
-            kerasdl.reports.plot_lines(models[name], data.x_train, data.y_train, ax=ax,
+            kerasdl.reports.plot_lines(results[name].model, data.x_train, data.y_train, ax=ax,
                                        labels=[f"{name.upper()} decision line"],
                                        title=f"{name.upper()}: accuracy "
                                              f"{metrics[name]['accuracy']:.0%}")
-        _common.write_figure(fig, run_dir / "plots" / "decision_lines.png")
+        kerasdl.reports.save_figure(fig, run_dir / "plots" / "decision_lines.png")
 
-    extras = {"weights": weights, "runs": runs}
-    extras["figures"] = _common.write_multi_run(run_dir, "logic_gates", s, metrics,
-                                                extras={"weights": weights})
-    return kerasdl.training.RunResult(model=models, history=history, metrics=metrics,
-                                      run_dir=run_dir, timings={"wall_s": wall},
-                                      config=_common.jsonable_settings(s), extras=extras)
+    return _common.finish_multi("logic_gates", s, run_dir, results, metrics,
+                                extras={"weights": weights},
+                                result_extras={"weights": weights})

@@ -2,7 +2,8 @@
 
 The first network of most deep-learning books (Chollet, *Deep Learning with Python*,
 chapter 2): each 28x28 digit flattened to 784 values in [0, 1], labels one-hot encoded
-with ``to_categorical``, categorical cross-entropy, RMSprop, 5 epochs of batches of 128.
+with ``to_categorical``, categorical cross-entropy, RMSprop, 5 epochs of batches of 128,
+Keras's default ``glorot_uniform`` weights (kerasdl's ``mlp`` defaults to ``he_normal``).
 The book reports about 97.8% test accuracy on the full MNIST test set (a literature figure,
 not measured here: MNIST cannot be downloaded on this project's machines).
 
@@ -11,6 +12,26 @@ Data: ``kerasdl.data.load("mnist")`` (downloaded with pinned SHA-256 sums, or re
 Measured here on 5,000 real MNIST test digits (train on the first 4,000, test on the next
 1,000, defaults, seed 0, ``benchmarks/time_to_accuracy.py``): 87.9% test accuracy on
 TensorFlow, 87.7% on JAX, after 5 epochs (160 steps), 4-5 s of training.
+
+Settings:
+    val: the fraction of the training part held out for validation (None: none). Defaults to None.
+    one_hot: one-hot labels and categorical cross-entropy (False: sparse labels). Defaults to True.
+    hidden: the units of each hidden Dense layer. Defaults to (512,).
+    activation: the hidden layers' activation. Defaults to 'relu'.
+    kernel_initializer: the weight initializer (Keras's default, as in the book). Defaults to 'glorot_uniform'.
+    dropout: the dropout rate after each hidden layer. Defaults to 0.0.
+    weight_decay: the L2 penalty on every kernel. Defaults to 0.0.
+    optimizer: an optimizer name known to kerasdl.train. Defaults to 'rmsprop'.
+    learning_rate: the learning rate. Defaults to 0.001.
+    epochs: the number of passes over the training part. Defaults to 5.
+    batch_size: the samples per training step (None: the optimizer's own). Defaults to 128.
+    data: a kerasdl.data.Dataset, a dataset name or an .npz path to use instead. Defaults to None.
+    data_dir: a folder holding the dataset's files (read instead of downloading). Defaults to None.
+    seed: the seed of weights, split, shuffling, dropout and augmentation. Defaults to 0.
+    verbose: 0 silent, 1 a progress bar, 2 one line per epoch. Defaults to 0.
+    run_dir: the run folder; None names one runs/<recipe>-<UTC time>. Defaults to None.
+    resume: continue the interrupted run in run_dir (True; "auto": if any). Defaults to False.
+    overwrite: True replaces a run that run_dir already holds. Defaults to False.
 
     kerasdl run mnist_mlp
     kerasdl run mnist-mlp --data-dir ~/datasets/mnist --epochs 10
@@ -30,6 +51,7 @@ DEFAULTS = {
     "one_hot": True,
     "hidden": (512,),
     "activation": "relu",
+    "kernel_initializer": "glorot_uniform",
     "dropout": 0.0,
     "weight_decay": 0.0,
     "optimizer": "rmsprop",
@@ -44,12 +66,7 @@ def run(**overrides):
     """Train the textbook MLP on MNIST.
 
     Args:
-        **overrides: settings to change; see ``DEFAULTS``: ``val`` (validation fraction of
-            the training part, None), ``one_hot`` (True: categorical cross-entropy),
-            ``hidden`` ((512,)), ``activation`` ("relu"), ``dropout`` (0), ``weight_decay``
-            (L2, 0), ``optimizer`` ("rmsprop"), ``learning_rate`` (0.001), ``epochs`` (5),
-            ``batch_size`` (128), ``data`` (any image or flat classification ``Dataset``),
-            ``data_dir`` (folder with the MNIST files), ``seed``, ``verbose``, ``run_dir``.
+        **overrides: settings to change (the module's "Settings:" section).
 
     Returns:
         The ``RunResult`` of ``kerasdl.train`` (test ``metrics``: ``accuracy``, ``loss``).
@@ -58,20 +75,26 @@ def run(**overrides):
         kerasdl.errors.DatasetNotAvailableError: offline without the MNIST files.
     """
     s = _common.resolve_settings("mnist_mlp", DEFAULTS, overrides)
+    import keras
+
     import kerasdl
 
-    data = _common.load_data(s, "mnist", val=s["val"], one_hot=s["one_hot"], flatten=True)
+    data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
+        s["data"] or "mnist", data_dir=s["data_dir"], seed=s["seed"], val=s["val"],
+        one_hot=s["one_hot"], flatten=True)
     if s["one_hot"]:
         data = _common.one_hot_labels(data)  # also for a Dataset given as `data`
-    run_dir = _common.make_run_dir("mnist_mlp", s["run_dir"])
-    _common.set_seed(s["seed"])
+    run_dir = _common.run_folder("mnist_mlp", s)
+    keras.utils.set_random_seed(s["seed"])
     model = kerasdl.models.mlp(data.input_shape, hidden=s["hidden"],
                                activation=s["activation"], dropout=s["dropout"],
+                               kernel_initializer=s["kernel_initializer"],
                                weight_decay=s["weight_decay"], task=data.task,
                                num_classes=data.num_classes,
                                label_format=_common.label_format(data), seed=s["seed"])
     result = kerasdl.train(model, data, optimizer=s["optimizer"],
                            learning_rate=s["learning_rate"], epochs=s["epochs"],
                            batch_size=s["batch_size"], seed=s["seed"], verbose=s["verbose"],
-                           run_dir=run_dir)
+                           run_dir=run_dir,
+                           **_common.train_options(s))
     return _common.finish_single("mnist_mlp", s, result)

@@ -13,6 +13,20 @@ the exact least-squares fit has 0.1047); the test suite asserts every prediction
 3 points on both backends. ``plots/predictions.png`` in
 the run folder shows predictions against the truth, ``plots/learning_curves.png`` the loss.
 
+Settings:
+    optimizer: "gd": the whole table per step. Defaults to 'gd'.
+    learning_rate: the learning rate. Defaults to 0.3.
+    epochs: the number of passes over the training part. Defaults to 50.
+    batch_size: the samples per step (None: "gd" takes the whole table). Defaults to None.
+    weight_decay: the L2 penalty on every kernel. Defaults to 0.0.
+    data: a kerasdl.data.Dataset, a dataset name or an .npz path to use instead. Defaults to None.
+    data_dir: a folder holding the dataset's files (read instead of downloading). Defaults to None.
+    seed: the seed of weights, split, shuffling, dropout and augmentation. Defaults to 0.
+    verbose: 0 silent, 1 a progress bar, 2 one line per epoch. Defaults to 0.
+    run_dir: the run folder; None names one runs/<recipe>-<UTC time>. Defaults to None.
+    resume: continue the interrupted run in run_dir (True; "auto": if any). Defaults to False.
+    overwrite: True replaces a run that run_dir already holds. Defaults to False.
+
     kerasdl run multivariable_regression
     kerasdl run multivariable-regression --epochs 300 --learning-rate 0.1
 
@@ -42,12 +56,7 @@ def run(**overrides):
     """Fit the exam-scores table by full-batch gradient descent.
 
     Args:
-        **overrides: settings to change; see ``DEFAULTS``: ``optimizer`` ("gd": the whole
-            table per step), ``learning_rate`` (0.3), ``epochs`` (50), ``batch_size``
-            (None: "gd" sets it; give one with ``optimizer="minibatch_sgd"``),
-            ``weight_decay`` (L2, 0), ``data`` (any
-            regression ``Dataset`` instead), ``seed``, ``verbose``, ``run_dir``,
-            ``data_dir``.
+        **overrides: settings to change (the module's "Settings:" section).
 
     Returns:
         A ``RunResult``: ``metrics`` (MSE ``loss`` and ``mean_absolute_error`` on the test
@@ -57,17 +66,21 @@ def run(**overrides):
         ``extras["figures"]``.
     """
     s = _common.resolve_settings("multivariable_regression", DEFAULTS, overrides)
+    import keras
+
     import kerasdl
 
-    data = _common.load_data(s, "exam_scores")
-    run_dir = _common.make_run_dir("multivariable_regression", s["run_dir"])
-    _common.set_seed(s["seed"])
+    data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
+        s["data"] or "exam_scores", data_dir=s["data_dir"], seed=s["seed"])
+    run_dir = _common.run_folder("multivariable_regression", s)
+    keras.utils.set_random_seed(s["seed"])
     model = kerasdl.models.linear_regression(data.input_shape, weight_decay=s["weight_decay"],
                                              seed=s["seed"])
     result = kerasdl.train(model, data, optimizer=s["optimizer"],
                            learning_rate=s["learning_rate"], epochs=s["epochs"],
                            batch_size=s["batch_size"], seed=s["seed"], verbose=s["verbose"],
-                           run_dir=run_dir)
+                           run_dir=run_dir,
+                           **_common.train_options(s))
     if not result.metrics:
         ev = kerasdl.evaluate(result.model, (data.x_train, data.y_train))
         result.metrics = {k: v for k, v in ev.items() if isinstance(v, float)}

@@ -18,6 +18,30 @@ final gap of each variant as bars) and ``regularization_gap.csv`` (train accurac
 validation accuracy, gap, test accuracy and epochs per variant); each variant's run folder
 is a sub-folder. Measured results are quoted in ``docs/recipes/regularization_study.md``.
 
+Settings:
+    variants: the variants to train (baseline, l2, l1, dropout, early_stopping, augmentation). Defaults to ('baseline', 'l2', 'l1', 'dropout', 'early_stopping', 'augmentation').
+    train_size: the training samples kept (small, so that the baseline overfits). Defaults to 200.
+    val: the fraction of the training part held out for validation (None: none). Defaults to 0.2.
+    test: the fraction of the data held out for testing. Defaults to 0.3.
+    filters: the filters of each conv block. Defaults to (16, 32).
+    dense: the units of the hidden Dense layer. Defaults to (128,).
+    weight_decay: the L2 penalty of the "l2" variant. Defaults to 0.001.
+    l1: the L1 penalty of the "l1" variant. Defaults to 0.0001.
+    dropout: the dropout rate of the "dropout" variant. Defaults to 0.5.
+    patience: the patience of the "early_stopping" variant. Defaults to 10.
+    augment: the pipeline of the "augmentation" variant. Defaults to {'rotation': 12.0, 'shift': 0.12, 'zoom': 0.1, 'fill_mode': 'constant'}.
+    optimizer: an optimizer name known to kerasdl.train. Defaults to 'adam'.
+    learning_rate: the learning rate. Defaults to 0.002.
+    epochs: the number of passes over the training part (every variant). Defaults to 60.
+    batch_size: the samples per training step (None: the optimizer's own). Defaults to 32.
+    data: a kerasdl.data.Dataset, a dataset name or an .npz path to use instead. Defaults to None.
+    data_dir: a folder holding the dataset's files (read instead of downloading). Defaults to None.
+    seed: the seed of weights, split, shuffling, dropout and augmentation. Defaults to 0.
+    verbose: 0 silent, 1 a progress bar, 2 one line per epoch. Defaults to 0.
+    run_dir: the run folder; None names one runs/<recipe>-<UTC time>. Defaults to None.
+    resume: continue the interrupted run in run_dir (True; "auto": if any). Defaults to False.
+    overwrite: True replaces a run that run_dir already holds. Defaults to False.
+
     kerasdl run regularization_study
     kerasdl run regularization-study --set variants=baseline,dropout --set train_size=400
 
@@ -31,6 +55,7 @@ True
 
 import numpy as np
 
+import kerasdl
 from kerasdl.recipes import _common
 
 DESCRIPTION = ("Overfit a small training set, then L2, L1, dropout, early stopping, "
@@ -62,15 +87,7 @@ def run(**overrides):
     """Train the baseline and each regularized variant; tabulate and plot the gaps.
 
     Args:
-        **overrides: settings to change; see ``DEFAULTS``: ``variants`` (any of
-            "baseline", "l2", "l1", "dropout", "early_stopping", "augmentation"),
-            ``train_size`` (training samples kept, 200), ``val``/``test`` fractions (0.2 /
-            0.3 of the whole set), the model (``filters`` (16, 32), ``dense`` (128,)), the
-            strength of each cure (``weight_decay`` 1e-3, ``l1`` 1e-4, ``dropout`` 0.5,
-            ``patience`` 10, ``augment`` a ``kerasdl.augment.pipeline`` dict), the
-            training (``optimizer`` "adam", ``learning_rate`` 0.002, ``epochs`` 60,
-            ``batch_size`` 32), ``data`` (any image classification ``Dataset`` with a
-            validation part), ``seed``, ``verbose``, ``run_dir``, ``data_dir``.
+        **overrides: settings to change (the module's "Settings:" section).
 
     Returns:
         A ``RunResult``: ``metrics`` keyed by variant (test ``accuracy``, ``loss``),
@@ -82,20 +99,24 @@ def run(**overrides):
         ValueError: for unknown variants or settings, or data without a validation part.
     """
     s = _common.resolve_settings("regularization_study", DEFAULTS, overrides)
+    import keras
+
     import kerasdl
-    from kerasdl._validation import check_choice, check_positive_int
+    from kerasdl.validation import check_choice
 
     variants = [check_choice("variants", v, VARIANTS) for v in s["variants"]]
     if not variants:
         raise ValueError("`variants` must name at least one variant; received ().")
-    train_size = check_positive_int("train_size", s["train_size"])
-    data = _common.load_data(s, "digits", val=s["val"], test=s["test"], channels=True)
+    train_size = s["train_size"]
+    data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
+        s["data"] or "digits", data_dir=s["data_dir"], seed=s["seed"], val=s["val"],
+        test=s["test"], channels=True)
     data = _common.with_channels(data)
     if not data.has_val:
         raise ValueError(f"regularization_study compares training and validation curves: "
                          f"`data` {data.name!r} needs a validation part (x_val, y_val).")
     data = data.replace(x_train=data.x_train[:train_size], y_train=data.y_train[:train_size])
-    run_dir = _common.make_run_dir("regularization_study", s["run_dir"])
+    run_dir = _common.run_folder("regularization_study", s, sub_runs=tuple(variants))
 
     results, metrics, rows, gaps = {}, {}, [], {}
     for variant in variants:
@@ -104,7 +125,7 @@ def run(**overrides):
                    "dropout": s["dropout"] if variant == "dropout" else 0.0,
                    "augment": (_common.augment_spec(s["augment"], s["seed"])
                                if variant == "augmentation" else None)}
-        _common.set_seed(s["seed"])
+        keras.utils.set_random_seed(s["seed"])
         model = kerasdl.models.cnn(data.input_shape, filters=s["filters"], dense=s["dense"],
                                    task=data.task, num_classes=data.num_classes,
                                    label_format=_common.label_format(data), seed=s["seed"],
@@ -114,7 +135,8 @@ def run(**overrides):
         result = kerasdl.train(model, data, optimizer=s["optimizer"],
                                learning_rate=s["learning_rate"], epochs=s["epochs"],
                                batch_size=s["batch_size"], early_stopping=early,
-                               seed=s["seed"], verbose=s["verbose"], run_dir=run_dir / variant)
+                               seed=s["seed"], verbose=s["verbose"], run_dir=run_dir / variant,
+                               **_common.train_options(s))
         train_acc = kerasdl.evaluate(result.model, (data.x_train, data.y_train))["accuracy"]
         val_acc = kerasdl.evaluate(result.model, (data.x_val, data.y_val))["accuracy"]
         gaps[variant] = train_acc - val_acc
@@ -130,17 +152,14 @@ def run(**overrides):
     header = ["variant", "train_accuracy", "val_accuracy", "gap", "test_accuracy", "epochs"]
     table = _common.save_csv(run_dir / "regularization_gap.csv", header, rows)
     figure = _figure(results, rows, run_dir)
-    plots = _common.write_multi_run(
-        run_dir, "regularization_study", s, metrics,
-        extras={"gap_table": [dict(zip(header, row)) for row in rows]})
-    return kerasdl.training.RunResult(
-        model={v: r.model for v, r in results.items()},
-        history={v: r.history for v, r in results.items()}, metrics=metrics, run_dir=run_dir,
+    result = _common.finish_multi(
+        "regularization_study", s, run_dir, results, metrics,
+        extras={"gap_table": [dict(zip(header, row)) for row in rows]},
         timings={"wall_s": {v: r.timings.get("wall_s") for v, r in results.items()}},
-        config=_common.jsonable_settings(s),
-        extras={"gaps": gaps, "table": [dict(zip(header, row)) for row in rows],
-                "table_path": str(table), "figures": plots or [str(figure)],
-                "runs": {v: str(r.run_dir) for v, r in results.items()}})
+        result_extras={"gaps": gaps, "table": [dict(zip(header, row)) for row in rows],
+                       "table_path": str(table)})
+    result.extras["figures"] = result.extras["figures"] or [str(figure)]
+    return result
 
 
 def _figure(results, rows, run_dir):
@@ -170,4 +189,4 @@ def _figure(results, rows, run_dir):
     bar_ax.grid(True, axis="y", alpha=0.3)
     for ax in flat[len(results) + 1:]:
         ax.set_visible(False)
-    return _common.write_figure(fig, run_dir / "plots" / "regularization.png")
+    return kerasdl.reports.save_figure(fig, run_dir / "plots" / "regularization.png")

@@ -11,6 +11,24 @@ perceptron stays at <= 75% accuracy (50% with these settings), the MLP with one 
 layer of 4 tanh units reaches 100%. ``plots/xor_boundaries.png`` shows both decision
 regions side by side; ``plots/hidden_lines.png`` the lines the hidden units learned.
 
+Settings:
+    perceptron_epochs: the single-layer perceptron's epochs. Defaults to 10.
+    perceptron_learning_rate: the perceptron rule's step size. Defaults to 1.0.
+    hidden: the units of the MLP's hidden layers. Defaults to (4,).
+    activation: the MLP's hidden activation. Defaults to 'tanh'.
+    epochs: the MLP's epochs. Defaults to 60.
+    optimizer: the MLP's optimizer. Defaults to 'adam'.
+    learning_rate: the MLP's learning rate. Defaults to 0.1.
+    batch_size: the MLP's samples per step. Defaults to 4.
+    weight_decay: the MLP's L2 penalty. Defaults to 0.0.
+    data: a kerasdl.data.Dataset, a dataset name or an .npz path to use instead. Defaults to None.
+    data_dir: a folder holding the dataset's files (read instead of downloading). Defaults to None.
+    seed: the seed of weights, split, shuffling, dropout and augmentation. Defaults to 0.
+    verbose: 0 silent, 1 a progress bar, 2 one line per epoch. Defaults to 0.
+    run_dir: the run folder; None names one runs/<recipe>-<UTC time>. Defaults to None.
+    resume: continue the interrupted run in run_dir (True; "auto": if any). Defaults to False.
+    overwrite: True replaces a run that run_dir already holds. Defaults to False.
+
     kerasdl run xor
     kerasdl run xor --set hidden=8 --set activation=relu
 
@@ -44,12 +62,7 @@ def run(**overrides):
     """Train a perceptron and a one-hidden-layer MLP on XOR; plot both boundaries.
 
     Args:
-        **overrides: settings to change; see ``DEFAULTS``: ``perceptron_epochs`` (10) and
-            ``perceptron_learning_rate`` (1.0) for the perceptron rule; ``hidden`` ((4,)),
-            ``activation`` ("tanh"), ``epochs`` (60), ``optimizer`` ("adam"),
-            ``learning_rate`` (0.1), ``batch_size`` (4) and ``weight_decay`` (0) for the
-            MLP; ``data`` (a binary 2-input ``Dataset`` instead of the XOR table), ``seed``,
-            ``verbose``, ``run_dir``, ``data_dir``.
+        **overrides: settings to change (the module's "Settings:" section).
 
     Returns:
         A ``RunResult`` with ``metrics`` keyed by model (``{"perceptron": {...}, "mlp":
@@ -57,27 +70,31 @@ def run(**overrides):
         ``extras["figures"]`` and ``extras["runs"]`` (each model's run folder).
     """
     s = _common.resolve_settings("xor", DEFAULTS, overrides)
+    import keras
+
     import kerasdl
 
-    data = _common.load_data(s, "xor")
-    run_dir = _common.make_run_dir("xor", s["run_dir"])
+    data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
+        s["data"] or "xor", data_dir=s["data_dir"], seed=s["seed"])
+    run_dir = _common.run_folder("xor", s, sub_runs=("perceptron", "mlp"))
     x, y = data.x_train, data.y_train
 
-    _common.set_seed(s["seed"])
+    keras.utils.set_random_seed(s["seed"])
     perceptron = kerasdl.models.perceptron(data.input_shape[0], seed=s["seed"])
     p_result = kerasdl.train(perceptron, data, optimizer="sgd",
                              learning_rate=s["perceptron_learning_rate"],
                              epochs=s["perceptron_epochs"], seed=s["seed"],
-                             verbose=s["verbose"], run_dir=run_dir / "perceptron")
+                             verbose=s["verbose"], run_dir=run_dir / "perceptron",
+                             **_common.train_options(s))
 
-    _common.set_seed(s["seed"])
+    keras.utils.set_random_seed(s["seed"])
     mlp = kerasdl.models.mlp(data.input_shape, hidden=s["hidden"], activation=s["activation"],
                              weight_decay=s["weight_decay"], task=data.task,
                              num_classes=data.num_classes, seed=s["seed"])
     m_result = kerasdl.train(mlp, data, optimizer=s["optimizer"],
                              learning_rate=s["learning_rate"], epochs=s["epochs"],
                              batch_size=s["batch_size"], seed=s["seed"], verbose=s["verbose"],
-                             run_dir=run_dir / "mlp")
+                             run_dir=run_dir / "mlp", **_common.train_options(s))
 
     results = {"perceptron": p_result, "mlp": m_result}
     metrics = {}
@@ -98,11 +115,4 @@ def run(**overrides):
         kerasdl.reports.plot_lines(m_result.model, x, y, title="lines of the MLP's hidden units",
                                    path=run_dir / "plots" / "hidden_lines.png")
 
-    figures = _common.write_multi_run(run_dir, "xor", s, metrics)
-    return kerasdl.training.RunResult(
-        model={name: r.model for name, r in results.items()},
-        history={name: r.history for name, r in results.items()}, metrics=metrics,
-        run_dir=run_dir, timings={"wall_s": sum(r.timings.get("wall_s", 0.0)
-                                                for r in results.values())},
-        config=_common.jsonable_settings(s),
-        extras={"figures": figures, "runs": {n: str(r.run_dir) for n, r in results.items()}})
+    return _common.finish_multi("xor", s, run_dir, results, metrics)

@@ -55,3 +55,72 @@ def check_run_folder(run_dir, *, recipe, figures=(), sub_runs=()):
 @pytest.fixture
 def check_run():
     return check_run_folder
+
+
+# Small settings per recipe for the registry-generated tests (tests/recipes/test_recipes.py):
+# tiny data and one or two epochs where that still shows what the recipe's own tests assert.
+# A recipe without an entry runs with its defaults and ``epochs=1`` (if it has epochs); one
+# whose default data must be downloaded needs an entry with generated ``data``.
+SMALL_SETTINGS = {
+    "logic_gates": lambda: {},
+    "xor": lambda: {},
+    "linear_regression": lambda: {},
+    "multivariable_regression": lambda: {},
+    "logistic_regression": lambda: {"epochs": 2},
+    "softmax_regression": lambda: {"epochs": 2},
+    "digits_mlp": lambda: {"epochs": 1, "hidden": (16,)},
+    "digits_cnn": lambda: {"epochs": 1, "filters": (4,), "dense": (8,)},
+    "mnist_mlp": lambda: {"data": tiny_images((28, 28)), "epochs": 1, "hidden": (16,)},
+    "mnist_cnn": lambda: {"data": tiny_images((28, 28)), "epochs": 1, "filters": (4, 8),
+                          "dense": (8,), "batch_size": 16},
+    "fashion_mnist_cnn": lambda: {"data": tiny_images((28, 28, 1), seed=1), "epochs": 1,
+                                  "filters": (4,), "dense": (8,), "batch_size": 20},
+    "cifar10_cnn": lambda: {"data": tiny_images((32, 32, 3), seed=2), "epochs": 1,
+                            "filters": (4,), "dense": (8,), "batch_size": 20},
+    "compare_optimizers": lambda: {"optimizers": ("gd", "sgd", "momentum", "adam"),
+                                   "learning_rates": {"adam": 0.3}, "n_samples": 40,
+                                   "epochs": 2},
+    "compare_initializers": lambda: {"initializers": ("glorot_uniform", "he_normal"),
+                                     "depth": 6, "width": 32, "epochs": 1},
+    "regularization_study": lambda: {"variants": ("baseline", "early_stopping",
+                                                  "augmentation"),
+                                     "train_size": 40, "epochs": 2, "patience": 1,
+                                     "filters": (4,), "dense": (16,)},
+}
+
+
+def _small_settings(name):
+    """The small settings of recipe ``name`` (see SMALL_SETTINGS), as a new dict."""
+    from kerasdl import recipes
+
+    if name in SMALL_SETTINGS:
+        return SMALL_SETTINGS[name]()
+    return {"epochs": 1} if "epochs" in recipes.get_recipe(name).DEFAULTS else {}
+
+
+@pytest.fixture
+def small_settings():
+    """``small_settings(name) -> dict``: a recipe's small settings for the tests."""
+    return _small_settings
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    """``tiny_run(name) -> (RunResult, run_dir)``: recipe ``name`` run once per session.
+
+    With its small settings, ``verbose=0``, and ``resume=False, overwrite=False`` given
+    explicitly; the generated tests and each recipe's own tests share the one run.
+    """
+    from kerasdl import recipes
+
+    cache = {}
+
+    def run(name):
+        if name not in cache:
+            run_dir = tmp_path_factory.mktemp("recipes") / name
+            result = recipes.run(name, verbose=0, run_dir=run_dir, resume=False,
+                                 overwrite=False, **_small_settings(name))
+            cache[name] = (result, run_dir)
+        return cache[name]
+
+    return run

@@ -1,14 +1,10 @@
 """cifar10_cnn: smoke-run on generated CIFAR-shaped colour images (no download)."""
 
-from kerasdl import recipes
 
-
-def test_smoke_on_generated_images(tmp_path, images, check_run):
-    data = images((32, 32, 3), seed=2)
-    result = recipes.run("cifar10_cnn", data=data, epochs=1, filters=(4,),
-                         dense=(8,), batch_size=20, verbose=0, run_dir=tmp_path / "cf")
+def test_smoke_on_generated_images(tiny_run, check_run):
+    result, run_dir = tiny_run("cifar10_cnn")  # small settings: conftest.SMALL_SETTINGS
     assert result.model.input_shape == (None, 32, 32, 3)
     assert type(result.model.layers[0]).__name__ == "AugmentationPipeline"
     assert result.config["optimizer"] == "adam"
-    check_run(tmp_path / "cf", recipe="cifar10_cnn", figures=["learning_curves.png"])
+    check_run(run_dir, recipe="cifar10_cnn", figures=["learning_curves.png"])
 

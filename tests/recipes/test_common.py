@@ -51,41 +51,67 @@ def test_resolve_settings_errors(overrides, error, message):
         _common.resolve_settings("demo", DEFAULTS, overrides)
 
 
-def test_load_data_by_default_name_and_by_given_name():
-    data = _common.load_data({"data": None, "seed": 0, "data_dir": None}, "iris", test=0.2)
-    assert (data.name, len(data.x_test)) == ("iris", 30)
-    data = _common.load_data({"data": "wine", "seed": 0, "data_dir": None}, "iris", test=0.2)
-    assert data.name == "wine"
-
-
-def test_load_data_takes_a_dataset_as_is():
+def test_data_setting_keeps_a_dataset_and_a_name():
     from kerasdl import data as kdata
 
     ds = kdata.from_arrays(np.zeros((6, 2), "float32"), np.array([0, 1] * 3))
-    assert _common.load_data({"data": ds, "seed": 0}, "iris", test=0.2) is ds
+    assert _common.resolve_settings("demo", DEFAULTS, {"data": ds})["data"] is ds
+    assert _common.resolve_settings("demo", DEFAULTS, {"data": "wine"})["data"] == "wine"
+    assert _common.resolve_settings("demo", DEFAULTS, {})["data"] is None
 
 
-def test_load_data_from_npz(tmp_path):
+def test_data_setting_reads_an_npz_path(tmp_path):
     path = tmp_path / "mine.npz"
     np.savez(path, x_train=np.arange(20, dtype="float32").reshape(10, 2),
              y_train=np.array([0, 1] * 5))
-    data = _common.load_data({"data": str(path), "seed": 0}, "iris")
-    assert data.x_train.shape == (10, 2)
+    for given in (str(path), path):
+        data = _common.resolve_settings("demo", DEFAULTS, {"data": given})["data"]
+        assert data.x_train.shape == (10, 2)
 
 
-def test_load_data_rejects_other_types():
+def test_data_setting_rejects_other_types():
     with pytest.raises(TypeError, match=r"`data` must be a kerasdl\.data\.Dataset, a dataset "
                                         r"name or an \.npz path; received 3 of type int"):
-        _common.load_data({"data": 3, "seed": 0}, "iris")
+        _common.resolve_settings("demo", DEFAULTS, {"data": 3})
 
 
-def test_make_run_dir_default_is_timestamped_under_runs(tmp_path, monkeypatch):
+def test_run_folder_default_is_timestamped_under_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    path = _common.make_run_dir("xor", None)
+    settings = dict(DEFAULTS)
+    path = _common.run_folder("xor", settings)
     assert path.parent.name == "runs" and path.name.startswith("xor-") and path.is_dir()
-    assert _common.make_run_dir("xor", tmp_path / "given") == tmp_path / "given"
+    settings["run_dir"] = tmp_path / "given"
+    assert _common.run_folder("xor", settings) == tmp_path / "given"
+    settings["run_dir"] = 3
     with pytest.raises(TypeError, match=r"`run_dir` must be a path or None; received 3"):
-        _common.make_run_dir("xor", 3)
+        _common.run_folder("xor", settings)
+
+
+@pytest.mark.parametrize("held", ["metrics.json", "b/checkpoints"])
+def test_run_folder_of_several_models_refuses_a_held_folder(tmp_path, held):
+    (tmp_path / held).parent.mkdir(parents=True, exist_ok=True)
+    if held.endswith(".json"):
+        (tmp_path / held).write_text("{}")
+    else:
+        (tmp_path / held).mkdir()
+    settings = dict(DEFAULTS, run_dir=tmp_path)
+    with pytest.raises(ValueError, match=rf"Run folder '{tmp_path}' already holds a run of "
+                                         rf"recipe 'demo' \({held}\)\. Pass resume=True to "
+                                         rf"continue it, overwrite=True to replace it, or "
+                                         rf"choose a new `run_dir`\."):
+        _common.run_folder("demo", settings, sub_runs=("a", "b"))
+    for options in ({"resume": True}, {"resume": "auto"}, {"overwrite": True}):
+        assert _common.run_folder("demo", dict(settings, **options),
+                                  sub_runs=("a", "b")) == tmp_path
+    # one model: kerasdl.train decides
+    assert _common.run_folder("demo", settings) == tmp_path
+
+
+def test_train_options_give_resume_and_overwrite_only_when_set():
+    assert _common.train_options(dict(DEFAULTS)) == {}
+    assert _common.train_options(dict(DEFAULTS, resume="auto")) == {"resume": "auto"}
+    assert _common.train_options(dict(DEFAULTS, resume=True, overwrite=True)) == {
+        "resume": True, "overwrite": True}
 
 
 def test_save_csv_is_exact(tmp_path):

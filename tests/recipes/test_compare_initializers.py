@@ -27,9 +27,8 @@ def test_gradient_statistics_match_the_analytic_gradient(seed):
     assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), [w1, b1, w2, b2]))
 
 
-def test_smoke_he_keeps_relu_activations_level(tmp_path, check_run):
-    result = recipes.run("compare_initializers", initializers=("glorot_uniform", "he_normal"),
-                         depth=6, width=32, epochs=1, verbose=0, run_dir=tmp_path / "ci")
+def test_smoke_he_keeps_relu_activations_level(tiny_run, check_run):
+    result, run_dir = tiny_run("compare_initializers")  # small settings: conftest.SMALL_SETTINGS
     stats = result.extras["stats"]
     for name in ("glorot_uniform", "he_normal"):
         assert len(stats[name]["activation_std"]) == 6
@@ -38,8 +37,8 @@ def test_smoke_he_keeps_relu_activations_level(tmp_path, check_run):
     glorot, he = stats["glorot_uniform"]["activation_std"], stats["he_normal"]["activation_std"]
     assert glorot[-1] < 0.3 * glorot[0]
     assert he[-1] / he[0] > 1.5 * glorot[-1] / glorot[0]
-    check_run(tmp_path / "ci", recipe="compare_initializers", figures=["initializers.png"],
+    check_run(run_dir, recipe="compare_initializers", figures=["initializers.png"],
               sub_runs=["glorot_uniform", "he_normal"])
-    lines = (tmp_path / "ci" / "initializer_stats.csv").read_text().splitlines()
+    lines = (run_dir / "initializer_stats.csv").read_text().splitlines()
     assert lines[0] == "initializer,layer,activation_mean,activation_std,gradient_std"
     assert len(lines) == 1 + 2 * 7

@@ -7,10 +7,8 @@ from kerasdl import recipes
 from kerasdl.recipes.compare_optimizers import DEFAULTS
 
 
-def test_smoke_paths_curves_and_table(tmp_path, check_run):
-    result = recipes.run("compare_optimizers", optimizers=("gd", "sgd", "momentum", "adam"),
-                         learning_rates={"adam": 0.3}, n_samples=40, epochs=2, verbose=0,
-                         run_dir=tmp_path / "co")
+def test_smoke_paths_curves_and_table(tiny_run, check_run):
+    result, run_dir = tiny_run("compare_optimizers")  # small settings: conftest.SMALL_SETTINGS
     assert list(result.metrics) == ["gd", "sgd", "momentum", "adam"]
     paths = result.extras["trajectories"]
     for name, path in paths.items():
@@ -24,10 +22,10 @@ def test_smoke_paths_curves_and_table(tmp_path, check_run):
     assert final["gd"]["learning_rate"] == DEFAULTS["learning_rates"]["gd"]
     assert (final["gd"]["batch_size"], final["sgd"]["batch_size"]) == (32, 1)
     assert (final["sgd"]["w"], final["sgd"]["b"]) == paths["sgd"][-1]
-    check_run(tmp_path / "co", recipe="compare_optimizers",
+    check_run(run_dir, recipe="compare_optimizers",
               figures=["optimizers_loss.png", "optimizers_trajectories.png"],
               sub_runs=["gd", "sgd", "momentum", "adam"])
-    lines = (tmp_path / "co" / "optimizers.csv").read_text().splitlines()
+    lines = (run_dir / "optimizers.csv").read_text().splitlines()
     assert lines[0] == "optimizer,learning_rate,batch_size,final_train_loss,test_loss,fit_s,w,b"
     assert [line.split(",")[0] for line in lines[1:]] == ["gd", "sgd", "momentum", "adam"]
     # online SGD moves every sample: its first epoch goes further down than one GD step

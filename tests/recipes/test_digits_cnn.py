@@ -5,12 +5,11 @@ import pytest
 from kerasdl import recipes
 
 
-def test_smoke(tmp_path, check_run):
-    result = recipes.run("digits_cnn", epochs=1, filters=(4,), dense=(8,), verbose=0,
-                         run_dir=tmp_path / "dc")
+def test_smoke(tiny_run, check_run):
+    result, run_dir = tiny_run("digits_cnn")  # small settings: conftest.SMALL_SETTINGS
     assert result.model.input_shape == (None, 8, 8, 1)
     assert result.config["schedule"]["class"] == "OneCycle"
-    check_run(tmp_path / "dc", recipe="digits_cnn", figures=["learning_curves.png"])
+    check_run(run_dir, recipe="digits_cnn", figures=["learning_curves.png"])
 
 
 @pytest.mark.slow

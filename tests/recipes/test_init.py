@@ -14,7 +14,8 @@ EXPECTED = ["logic_gates", "xor", "linear_regression", "multivariable_regression
 
 
 def test_public_names():
-    assert recipes.__all__ == ["list_recipes", "describe_recipes", "get_recipe", "run"]
+    assert recipes.__all__ == ["list_recipes", "describe_recipes", "describe_settings",
+                               "get_recipe", "run"]
 
 
 def test_list_recipes_in_teaching_order():

@@ -5,14 +5,14 @@ import pytest
 from kerasdl import recipes
 
 
-def test_recovers_w_and_b(tmp_path, check_run):
-    result = recipes.run("linear_regression", verbose=0, run_dir=tmp_path / "lr")
+def test_recovers_w_and_b(tiny_run, check_run):
+    result, run_dir = tiny_run("linear_regression")  # small settings: conftest.SMALL_SETTINGS
     assert result.extras["true_w"] == 2.0 and result.extras["true_b"] == 1.0
     assert result.extras["w"][0] == pytest.approx(2.0, abs=0.1)
     assert result.extras["b"] == pytest.approx(1.0, abs=0.1)
     assert result.metrics["loss"] < 0.4  # noise variance 0.25
     assert len(result.history["loss"]) == 100 and "val_loss" in result.history
-    config = check_run(tmp_path / "lr", recipe="linear_regression",
+    config = check_run(run_dir, recipe="linear_regression",
                        figures=["fit.png", "learning_curves.png"])
     assert config["settings"]["validation_split"] == 0.2
     assert config["settings"]["optimizer"] == "minibatch_sgd"

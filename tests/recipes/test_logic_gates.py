@@ -6,8 +6,8 @@ import pytest
 from kerasdl import recipes
 
 
-def test_gates_reach_100_percent_and_plot_their_lines(tmp_path, check_run):
-    result = recipes.run("logic_gates", verbose=0, run_dir=tmp_path / "gates")
+def test_gates_reach_100_percent_and_plot_their_lines(tiny_run, check_run):
+    result, run_dir = tiny_run("logic_gates")  # small settings: conftest.SMALL_SETTINGS
     assert result.metrics == {gate: {"accuracy": 1.0, "loss": 0.0}
                               for gate in ("and", "or", "nand")}
     # the learned lines reproduce each truth table exactly
@@ -16,11 +16,11 @@ def test_gates_reach_100_percent_and_plot_their_lines(tmp_path, check_run):
     for gate, wb in result.extras["weights"].items():
         fired = (x @ np.array(wb["w"]) + wb["b"] >= 0).astype(int).tolist()
         assert fired == truth[gate], gate
-    config = check_run(tmp_path / "gates", recipe="logic_gates",
+    config = check_run(run_dir, recipe="logic_gates",
                        figures=["decision_lines.png"], sub_runs=["and", "or", "nand"])
     assert config["recipe"]["settings"]["gates"] == ["and", "or", "nand"]
     assert config["recipe"]["results"]["weights"] == result.extras["weights"]
-    assert result.extras["figures"] == [str(tmp_path / "gates" / "plots" /
+    assert result.extras["figures"] == [str(run_dir / "plots" /
                                             "decision_lines.png")]
     assert set(result.model) == {"and", "or", "nand"}
 

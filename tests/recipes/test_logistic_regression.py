@@ -6,12 +6,12 @@ from kerasdl import recipes
 from kerasdl import data as kdata
 
 
-def test_smoke(tmp_path, check_run):
-    result = recipes.run("logistic_regression", epochs=2, verbose=0, run_dir=tmp_path / "lg")
+def test_smoke(tiny_run, check_run):
+    result, run_dir = tiny_run("logistic_regression")  # small settings: conftest.SMALL_SETTINGS
     assert set(result.metrics) >= {"accuracy", "loss"}
     assert result.config["loss"] == "binary_crossentropy"
     assert result.config["dataset"] == "breast_cancer"
-    check_run(tmp_path / "lg", recipe="logistic_regression",
+    check_run(run_dir, recipe="logistic_regression",
               figures=["confusion_matrix.png", "learning_curves.png"])
 
 

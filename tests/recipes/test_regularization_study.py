@@ -7,11 +7,8 @@ from kerasdl import recipes
 from kerasdl import data as kdata
 
 
-def test_smoke_table_and_figure(tmp_path, check_run):
-    result = recipes.run("regularization_study",
-                         variants=("baseline", "early_stopping", "augmentation"),
-                         train_size=40, epochs=2, patience=1, filters=(4,), dense=(16,),
-                         verbose=0, run_dir=tmp_path / "rs")
+def test_smoke_table_and_figure(tiny_run, check_run):
+    result, run_dir = tiny_run("regularization_study")  # small settings: conftest.SMALL_SETTINGS
     table = result.extras["table"]
     assert [row["variant"] for row in table] == ["baseline", "early_stopping", "augmentation"]
     for row in table:
@@ -20,9 +17,9 @@ def test_smoke_table_and_figure(tmp_path, check_run):
     models = result.model
     assert type(models["augmentation"].layers[0]).__name__ == "AugmentationPipeline"
     assert not any("dropout" in layer.name for layer in models["baseline"].layers)
-    check_run(tmp_path / "rs", recipe="regularization_study", figures=["regularization.png"],
+    check_run(run_dir, recipe="regularization_study", figures=["regularization.png"],
               sub_runs=["baseline", "augmentation"])
-    lines = (tmp_path / "rs" / "regularization_gap.csv").read_text().splitlines()
+    lines = (run_dir / "regularization_gap.csv").read_text().splitlines()
     assert lines[0] == "variant,train_accuracy,val_accuracy,gap,test_accuracy,epochs"
     assert len(lines) == 4
 
