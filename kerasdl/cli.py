@@ -488,7 +488,9 @@ def _recipe_settings_help(module):
     for source in sources:
         for key, meaning in source.items():
             if key in module.DEFAULTS and meaning and key not in found:
-                found[key] = " ".join(str(meaning).split())
+                # the default is shown beside the name: drop the docstring's "Defaults to X."
+                text = re.sub(r"\s*Defaults to .*$", "", " ".join(str(meaning).split()))
+                found[key] = text or " ".join(str(meaning).split())
     return found
 
 

@@ -336,8 +336,6 @@ def test_without_run_dir_the_folder_is_runs_name_and_printed(tmp_path):
     assert (tmp_path / "runs" / "linear_regression" / "metrics.json").is_file()
 
 
-@pytest.mark.xfail(strict=False, reason="needs arch+recipes branches (train/recipes accept "
-                                        "resume= and overwrite=)")
 def test_overwrite_and_resume_end_to_end(tmp_path):
     args = ("run", "linear_regression", "--set", "n_samples=40", "--epochs", "2",
             "--verbose", "0", "--run-dir", "r")
@@ -411,10 +409,10 @@ def test_run_recipe_help_lists_settings_without_importing_keras():
     assert "usage: kerasdl run" in out
     assert "settings of xor (default shown; change one with --set KEY=VALUE" in out
     assert re.search(r"^  hidden=4, +\n", out, re.MULTILINE) or "  hidden=4," in out
-    assert re.search(r"^  epochs=60 +\[--epochs\] passes over the training data$", out,
-                     re.MULTILINE)
-    assert re.search(r"^  data=none +a binary 2-input Dataset instead of the XOR table$", out,
-                     re.MULTILINE)
+    assert re.search(r"^  epochs=60 +\[--epochs\] the MLP's epochs\.$", out, re.MULTILINE)
+    assert re.search(r"^  data=none +a kerasdl\.data\.Dataset, a dataset name or an \.npz path",
+                     out, re.MULTILINE)
+    assert "Defaults to" not in out.split("settings of xor")[1]
     assert re.search(r"^  verbose=2 +\[--verbose\]", out, re.MULTILINE)
     for key in recipes.get_recipe("xor").DEFAULTS:
         assert re.search(rf"^  {key}=", out, re.MULTILINE), key

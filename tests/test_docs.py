@@ -134,6 +134,7 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", local_only)
 
 
+@pytest.mark.heavy_docs
 @pytest.mark.parametrize("page", GENERIC_PAGES)
 def test_page_examples_run(page, tmp_path, monkeypatch, seed, isolated_page, no_network):
     namespace = {"__name__": "__doc__"}

@@ -535,8 +535,13 @@ class ImageDataGenerator:
             class_mode: ``"categorical"`` (one-hot), ``"binary"``, ``"sparse"`` (integers),
                 ``"input"`` (the images themselves) or None (images only). Defaults to
                 ``"categorical"``.
-            batch_size, shuffle, seed, save_to_dir, save_prefix, save_format, subset: as in
-                ``flow``.
+            batch_size: as in ``flow``.
+            shuffle: as in ``flow``.
+            seed: as in ``flow``.
+            save_to_dir: as in ``flow``.
+            save_prefix: as in ``flow``.
+            save_format: as in ``flow``.
+            subset: as in ``flow``.
             follow_links: follow symbolic links to sub-folders. Defaults to False.
             interpolation: resampling for resizing (``"nearest"``, ``"bilinear"``,
                 ``"bicubic"``, ``"lanczos"``, ``"box"``, ``"hamming"``). Defaults to
@@ -567,6 +572,8 @@ class ImageDataGenerator:
                             validate_filenames=True, keep_aspect_ratio=False, **kwargs):
         """Batches of augmented images whose paths and labels come from a pandas DataFrame.
 
+        The arguments not listed below work as in ``flow_from_directory``.
+
         Args:
             dataframe: a ``pandas.DataFrame``.
             directory: folder the paths in ``x_col`` are relative to, or None for absolute
@@ -585,7 +592,6 @@ class ImageDataGenerator:
                 with a DeprecationWarning, as legacy), or ``workers``,
                 ``use_multiprocessing``, ``max_queue_size``; any other name raises a
                 TypeError.
-            Other arguments: as in ``flow_from_directory``.
 
         Returns:
             A ``DataFrameIterator``.

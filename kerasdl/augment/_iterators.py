@@ -190,13 +190,17 @@ class NumpyArrayIterator(Iterator):
             or a list of arrays batched alongside, unaugmented.
         y: labels, or None.
         image_data_generator: the ``ImageDataGenerator`` (or None: no augmentation).
-        batch_size, shuffle, seed: see ``Iterator``. ``shuffle`` defaults to False here, as
-            legacy (``flow`` passes True).
+        batch_size: see ``Iterator``.
+        shuffle: see ``Iterator``. Defaults to False here, as legacy (``flow`` passes True).
+        seed: see ``Iterator``.
         sample_weight: per-image weights, or None.
         data_format: ``"channels_last"`` or ``"channels_first"``. Defaults to
             ``keras.config.image_data_format()``.
-        save_to_dir, save_prefix, save_format: save every generated image, as legacy.
-        subset, ignore_class_split: the ``validation_split`` subset, as legacy.
+        save_to_dir: save every generated image to this folder, as legacy.
+        save_prefix: file name prefix of saved images, as legacy.
+        save_format: file format of saved images, as legacy.
+        subset: the ``validation_split`` subset, as legacy.
+        ignore_class_split: as legacy's.
         dtype: dtype of the image batches. Defaults to ``keras.config.floatx()``.
     """
 

@@ -61,8 +61,9 @@ def apply_affine_transform(x, theta=0, tx=0, ty=0, shear=0, zx=1, zy=1, row_axis
         zx: zoom along the columns (input pixels per output pixel; < 1 zooms in).
             Defaults to 1.
         zy: zoom along the rows. Defaults to 1.
-        row_axis, col_axis, channel_axis: axes of ``x``. Defaults to 1, 2, 0 (the legacy
-            defaults: channels first).
+        row_axis: the rows axis of ``x``. Defaults to 1 (legacy's channels-first default).
+        col_axis: the columns axis of ``x``. Defaults to 2.
+        channel_axis: the channel axis of ``x``. Defaults to 0.
         fill_mode: ``"constant"``, ``"nearest"``, ``"reflect"`` or ``"wrap"`` (scipy's
             meanings). Defaults to ``"nearest"``.
         cval: value used by ``fill_mode="constant"``. Defaults to 0.

@@ -38,6 +38,7 @@ class NonFiniteLoss(keras.callbacks.Callback):
         super().__init__()
         self.monitor = monitor
         self._epoch = 0
+        self._batch = 0
 
     def check(self, value, *, epoch, batch):
         """Raise NonFiniteLossError when ``value`` is NaN or infinite (pure)."""
@@ -61,8 +62,31 @@ class NonFiniteLoss(keras.callbacks.Callback):
                     f"learning rate, scale the inputs or clip the gradients. Checkpoints "
                     f"written before are intact.")
 
+    def backend_error(self, exc):
+        """The NonFiniteLossError for ``exc``, an error a backend raised inside a batch, when
+        the weights are no longer finite (else None: ``exc`` is about something else).
+
+        PyTorch's binary cross-entropy raises ("all elements of input should be between 0
+        and 1") on NaN predictions instead of returning a NaN loss; the run stops in that
+        batch all the same, with the same message as on the other backends.
+        """
+        model = getattr(self, "_model", None)
+        if model is None:
+            return None
+        for variable in model.trainable_variables:
+            value = np.asarray(keras.ops.convert_to_numpy(variable))
+            if value.dtype.kind in "fc" and not np.isfinite(value).all():
+                try:
+                    self.check(float("nan"), epoch=self._epoch, batch=self._batch)
+                except NonFiniteLossError as err:
+                    return err
+        return None
+
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self._batch = batch
 
     def on_epoch_end(self, epoch, logs=None):
         self.check_weights(self.model.trainable_variables, epoch=epoch)

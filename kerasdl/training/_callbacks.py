@@ -7,6 +7,7 @@ import keras
 from kerasdl._validation import describe
 from kerasdl.callbacks import Checkpoint, EarlyStopping, NonFiniteLoss, ThroughputLogger
 from kerasdl.callbacks.internal import append_epoch_logs
+from kerasdl.training._randomness import TorchStepSeeds
 
 __all__ = ["RunCallbacks", "build_callbacks", "early_stopping_callback", "describe_es"]
 
@@ -54,6 +55,16 @@ class _HistoryOnly(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         append_epoch_logs(self.history, logs)
+
+
+class LearningRateLog(keras.callbacks.Callback):
+    """Record the optimizer's learning rate at each epoch's end (``logs["learning_rate"]``),
+    so the history and the run report show what a schedule did."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            rate = self.model.optimizer.learning_rate
+            logs["learning_rate"] = float(keras.ops.convert_to_numpy(rate))
 
 
 class _OneRun(keras.callbacks.CallbackList):
@@ -107,6 +118,7 @@ class RunCallbacks:
     throughput: ThroughputLogger
     tracker: keras.callbacks.Callback
     checkpoint: Checkpoint
+    guard: NonFiniteLoss = None
 
 
 def _stateful(callbacks):
@@ -132,8 +144,14 @@ def build_callbacks(model, settings, feed, *, checkpoints, info, resume_point):
     tracker = ckpt if checkpoints is not None else _HistoryOnly(ckpt)
     # user callbacks run before early stopping, so one that adds a metric to the epoch
     # logs (say val_f1) can be monitored
-    ordered = ([NonFiniteLoss()] + [cb for cb in user if cb is not es]
+    guard = NonFiniteLoss()
+    ordered = ([guard] + [cb for cb in user if cb is not es]
                + ([es] if es is not None else []) + [throughput, tracker])
+    if keras.backend.backend() == "torch":
+        ordered.insert(0, TorchStepSeeds(settings.seed))
+    if settings.schedule is not None or isinstance(
+            settings.learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+        ordered.insert(ordered.index(throughput), LearningRateLog())
     one_run = _OneRun(ordered, model, feed.epoch_batches, ckpt.restore_callback_states)
     return RunCallbacks(one_run=one_run, early_stopping=es, throughput=throughput,
-                        tracker=tracker, checkpoint=ckpt)
+                        tracker=tracker, checkpoint=ckpt, guard=guard)

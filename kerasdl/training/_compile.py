@@ -5,17 +5,13 @@ from dataclasses import dataclass
 import keras
 
 from kerasdl._tasks import default_loss, default_metrics
-from kerasdl._validation import check_type, describe, normalize_name
+from kerasdl._validation import check_type, describe
 from kerasdl.training._data import all_layers
+from kerasdl.training._labels import check_loss_fits_labels
 from kerasdl.training._optimizers import get_optimizer
 from kerasdl.training._schedules import get_schedule
 
 __all__ = ["Compiled", "compile_model", "compile_arguments", "apply_precision"]
-
-_SPARSE_LOSSES = {"sparse_categorical_crossentropy", "sparsecategoricalcrossentropy"}
-_ONEHOT_LOSSES = {"categorical_crossentropy", "categoricalcrossentropy",
-                  "categorical_focal_crossentropy", "kl_divergence", "kld"}
-
 
 @dataclass
 class Compiled:
@@ -45,26 +41,6 @@ def compile_arguments(model):
     return args
 
 
-def _loss_name(loss):
-    if isinstance(loss, str):
-        return normalize_name(loss)
-    name = getattr(loss, "name", None) or getattr(loss, "__name__", None)
-    return normalize_name(name) if isinstance(name, str) else None
-
-
-def _check_loss_fits_labels(loss, label_format):
-    name = _loss_name(loss)
-    if name in _SPARSE_LOSSES and label_format == "onehot":
-        raise ValueError(
-            f"The loss {name!r} expects integer class labels but `y_train` is one-hot. Use "
-            f"loss='categorical_crossentropy', or pass integer labels (y.argmax(axis=1)).")
-    if name in _ONEHOT_LOSSES and label_format == "sparse":
-        raise ValueError(
-            f"The loss {name!r} expects one-hot labels but `y_train` holds integer class "
-            f"labels. Use loss='sparse_categorical_crossentropy', or one-hot encode the labels "
-            f"(kerasdl.data.to_categorical).")
-
-
 def _loss_and_metrics(model, settings, parts):
     previous = compile_arguments(model) or {}
     loss, metrics = settings.loss, settings.metrics
@@ -78,7 +54,7 @@ def _loss_and_metrics(model, settings, parts):
         else:
             loss = default_loss(parts.task, parts.label_format)
     if parts.label_format:
-        _check_loss_fits_labels(loss, parts.label_format)
+        check_loss_fits_labels(loss, parts.label_format)
     if isinstance(metrics, str) and metrics == "auto":
         if prev_loss is not None:
             metrics = previous.get("metrics")

@@ -7,6 +7,7 @@ import keras
 import numpy as np
 
 from kerasdl._validation import describe, normalize_name
+from kerasdl.training._labels import check_targets_fit_head
 from kerasdl.training._data import EpochBatches, Parts, check_fits_model, prepare_data
 
 __all__ = ["Feed", "prepare_feed", "class_sample_weights"]
@@ -119,6 +120,8 @@ def prepare_feed(model, data, settings):
     parts = prepare_data(model, data, validation_split=settings.validation_split,
                          seed=settings.seed)
     check_fits_model(model, parts)
+    if parts.y_train is not None:
+        check_targets_fit_head(model, parts.y_train)
     if parts.train_sequence is not None:
         if settings.batch_rule:
             raise ValueError(f"`optimizer={settings.optimizer_spec!r}` sets the batch size, "

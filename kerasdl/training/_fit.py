@@ -8,6 +8,23 @@ __all__ = ["fit_epochs"]
 def fit_epochs(model, settings, feed, callbacks, resume_point):
     """Train from the resume point (or epoch 0) to ``settings.epochs``; returns seconds.
 
+    A backend error raised inside a batch over weights that are no longer finite (PyTorch's
+    binary cross-entropy raises on NaN predictions) becomes the NonFiniteLossError the other
+    backends give.
+    """
+    try:
+        return _fit_epochs(model, settings, feed, callbacks, resume_point)
+    except RuntimeError as exc:
+        guard = callbacks.guard
+        err = guard.backend_error(exc) if guard is not None else None
+        if err is None:
+            raise
+        raise err from exc
+
+
+def _fit_epochs(model, settings, feed, callbacks, resume_point):
+    """Train from the resume point (or epoch 0) to ``settings.epochs``; returns seconds.
+
     A run resumed mid-epoch takes two ``fit`` calls: one for the rest of that epoch (from
     the checkpoint's batch, in the same order as the uninterrupted run), one for the epochs
     after it. The callbacks see both as one run (``callbacks.one_run``).

@@ -8,6 +8,7 @@ import numpy as np
 from kerasdl._tasks import default_loss
 from kerasdl._validation import check_fraction, check_int, check_number, check_param
 from kerasdl.training._compile import compile_arguments
+from kerasdl.training._labels import check_targets_fit_head
 from kerasdl.training._data import check_fits_model, prepare_data
 from kerasdl.training._optimizers import get_optimizer, parse_optimizer_spec
 
@@ -221,6 +222,8 @@ def find_lr(model, data, *, start_lr=1e-7, end_lr=10.0, steps=100, batch_size=32
     if parts.train_sequence is not None:
         raise TypeError("find_lr needs arrays or a kerasdl Dataset, not a PyDataset.")
     check_fits_model(model, parts)
+    if parts.y_train is not None:
+        check_targets_fit_head(model, parts.y_train)
     saved = _ModelState(model)
     opt = _sweep_optimizer(optimizer, saved.optimizer)
     opt.learning_rate = start_lr  # a plain variable rate for the sweep

@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-__all__ = ["seed_run", "seed_model_states"]
+__all__ = ["seed_run", "seed_model_states", "TorchStepSeeds", "step_seed"]
 
 
 def _seed_globally(seed):
@@ -58,3 +58,33 @@ def seed_run(settings):
 def seed_model_states(model, seed):
     """Derive the model's dropout/noise seed states from ``seed`` (a fresh, unresumed run)."""
     _reseed(model, seed)
+
+
+def step_seed(seed, step):
+    """The seed of training step ``step`` of a run seeded ``seed`` (a pure function)."""
+    return int(np.random.SeedSequence([int(seed), int(step)]).generate_state(1)[0])
+
+
+class TorchStepSeeds(keras.callbacks.Callback):
+    """Seed PyTorch's global generator before every training step from ``(seed, step)``.
+
+    Keras's PyTorch dropout and noise layers without a seed of their own draw from torch's
+    global generator (torch has no seeded dropout kernel), which anything else in the
+    process may also advance. Seeding it from the run's seed and the optimizer's step count
+    makes a run's random masks a function of ``(seed, step)`` alone: the same seed gives the
+    same history, and a run resumed from a checkpoint (which restores the step count) draws
+    exactly the masks the uninterrupted run drew.
+
+    Args:
+        seed: the run's seed (an int >= 0).
+    """
+
+    def __init__(self, seed):
+        super().__init__()
+        self.seed = int(seed)
+
+    def on_train_batch_begin(self, batch, logs=None):
+        import torch
+
+        step = int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
+        torch.manual_seed(step_seed(self.seed, step))

@@ -164,7 +164,14 @@ def test_initializer_std_of_a_512_unit_layer_matches_the_formula(name, fan, limi
     if limit is not None:
         assert np.abs(kernel).max() <= limit * (1 + 1e-6)
     else:  # Keras' normal variants are truncated at 2 standard deviations of the raw normal
-        assert np.abs(kernel).max() <= 2 * want / 0.87962566 * (1 + 1e-6)
+        bound = 2 * want / 0.87962566 * (1 + 1e-6)
+        if keras.backend.backend() == "torch":
+            # Keras's torch truncated_normal draws 4 normals per value and keeps the first
+            # inside (-2, 2); when all 4 fall outside (p = 0.0455**4 ~ 4e-6) it keeps the
+            # first anyway, so ~0.5 of these 131,072 values lie beyond the cut.
+            assert np.mean(np.abs(kernel) > bound) <= 5e-5
+        else:
+            assert np.abs(kernel).max() <= bound
 
 
 def test_seeded_initialization_is_reproducible_and_distinct_per_layer():

@@ -20,8 +20,9 @@ def test_gates_reach_100_percent_and_plot_their_lines(tiny_run, check_run):
                        figures=["decision_lines.png"], sub_runs=["and", "or", "nand"])
     assert config["recipe"]["settings"]["gates"] == ["and", "or", "nand"]
     assert config["recipe"]["results"]["weights"] == result.extras["weights"]
-    assert result.extras["figures"] == [str(run_dir / "plots" /
-                                            "decision_lines.png")]
+    # the recipe's decision lines, and the report's overlaid curves of the three gates
+    assert result.extras["figures"] == [str(run_dir / "plots" / name) for name in
+                                        ("comparison_curves.png", "decision_lines.png")]
     assert set(result.model) == {"and", "or", "nand"}
 
 

@@ -24,4 +24,6 @@ def test_runs_on_other_binary_data_without_2d_plots(tmp_path):
     result = recipes.run("xor", data=kdata.from_arrays(x, y, name="parity3"), epochs=2,
                          perceptron_epochs=1, verbose=0, run_dir=tmp_path / "parity")
     assert set(result.metrics) == {"perceptron", "mlp"}
-    assert result.extras["figures"] == []
+    # no 2-D plots for 3 inputs: only the report's overlaid curves of the two models
+    assert result.extras["figures"] == [str(tmp_path / "parity" / "plots" /
+                                            "comparison_curves.png")]

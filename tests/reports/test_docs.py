@@ -45,7 +45,8 @@ def test_plots_example_needs_only_the_first_example(tmp_path, run_python):
     """A reader who runs the first example and then "The plots on their own" (skipping the
     sections between) gets the plots: that block uses nothing but the spirals run folder."""
     blocks = python_blocks(DOC.read_text(encoding="utf-8"))
-    first, plots_block = blocks[0], blocks[-1]
+    first = blocks[0]
+    plots_block = next(b for b in blocks if "plots.plot_history" in b)
     assert "plots.plot_history" in plots_block
     run_python(first + plots_block + "\nprint('plotted')\n", cwd=tmp_path)
     assert (tmp_path / "curves.png").stat().st_size > 1000

@@ -47,8 +47,10 @@ def test_settings_are_validated_once_and_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         s.epochs = 4
     assert settings(optimizer="gd").batch_rule == "full"
-    with pytest.raises(ValueError, match=r"`optimizer='sgd'` is online SGD"):
-        settings(optimizer="sgd", batch_size=4)
+    with pytest.raises(ValueError, match=r"`optimizer='online_sgd'` is online SGD"):
+        settings(optimizer="online_sgd", batch_size=4)
+    assert settings(optimizer="sgd").batch_rule == "online"  # the textbook's SGD
+    assert settings(optimizer="sgd", batch_size=4).batch_rule is None  # Keras's SGD
     with pytest.raises(ValueError, match=r"`seed` must be >= 0; received -1\."):
         settings(seed=-1)
     assert settings(run_dir="runs/a").checkpoints is True
@@ -193,3 +195,28 @@ def test_evaluation_uses_the_test_part_else_validation_and_the_result_has_the_co
     run = fit_run(model(), (x, y, x[:5], y[:5]), settings(epochs=1))
     assert run.result.extras["evaluation"]["part"] == "test"
     assert run.result.run_dir is None and len(run.data.x_test) == 5
+
+
+def test_step_seed_is_a_pure_function_of_seed_and_step():
+    from kerasdl.training._randomness import step_seed
+
+    assert step_seed(5, 3) == step_seed(5, 3)
+    assert len({step_seed(5, s) for s in range(100)}) == 100
+    assert step_seed(5, 3) != step_seed(6, 3)
+    assert step_seed(0, 0) == int(np.random.SeedSequence([0, 0]).generate_state(1)[0])
+
+
+def test_guard_turns_a_backend_error_over_nan_weights_into_the_nan_loss_error():
+    from kerasdl.callbacks import NonFiniteLoss
+    from kerasdl.errors import NonFiniteLossError
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    guard = NonFiniteLoss()
+    guard.set_model(model)
+    guard.on_epoch_begin(1)
+    guard.on_train_batch_begin(2)
+    assert guard.backend_error(RuntimeError("boom")) is None  # finite weights: not ours
+    model.layers[0].kernel.assign(np.full((2, 1), np.nan, "float32"))
+    err = guard.backend_error(RuntimeError("all elements of input should be between 0 and 1"))
+    assert isinstance(err, NonFiniteLossError)
+    assert str(err).startswith("The training loss became nan at epoch 2, batch 3. ")

@@ -401,3 +401,13 @@ def test_tensorflow_pipeline_serves_the_same_batches(backend):
     hist = model.fit(seq, epochs=3, verbose=0, shuffle=False,
                      callbacks=[SetEpoch(seq)]).history
     assert result.history["loss"] == hist["loss"]
+
+
+def test_a_schedule_records_the_learning_rate_of_each_epoch():
+    x, y = data()
+    rate = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.5)
+    result = train(mlp(), (x, y), epochs=2, batch_size=16, learning_rate=rate, **QUIET)
+    # 48 samples / 16 = 3 steps per epoch: 0.1 * 0.5**3 after epoch 1, 0.1 * 0.5**6 after 2
+    assert result.history["learning_rate"] == pytest.approx([0.0125, 0.0015625])
+    plain = train(mlp(), (x, y), epochs=1, batch_size=16, **QUIET)
+    assert "learning_rate" not in plain.history
