@@ -283,6 +283,12 @@ CASES = [
     ("idg-flow-batch-size", lambda c: augment.ImageDataGenerator().flow(IMG, IMG_Y,
                                                                        batch_size=0),
      ValueError, r"`batch_size`.*0"),
+    ("pipeline-channels-first-array", lambda c: augment.pipeline(rotation=10)(
+        np.zeros((2, 3, 8, 8), "float32")),
+     ValueError, r"received images of shape \(2, 3, 8, 8\): the last axis \(8\) does not "
+                 r"look like a channel axis"),
+    ("idg-empty-folder-iterated", lambda c: next(_empty_folder_iterator(c)),
+     ValueError, r"DirectoryIterator has no samples to yield \(it found 0 images in"),
     # ------------------------------------------------------------------ recipes
     ("recipe-unknown", lambda c: recipes.run("xorr", run_dir=c.run_dir),
      ValueError, r"'xorr'.*xor"),
@@ -309,6 +315,14 @@ CLI_CASES = [
     ("cli-unbalanced", ["run", "xor", "--set", "hidden=(4"], r"`--set hidden`.*'\(4'"),
     ("cli-no-equals", ["run", "xor", "--set", "hidden"], r"KEY=VALUE; received 'hidden'"),
 ]
+
+
+def _empty_folder_iterator(ctx):
+    """flow_from_directory on a folder whose class sub-folders hold no image."""
+    root = ctx.run_dir.parent / "images"
+    for name in ("cat", "dog"):
+        (root / name).mkdir(parents=True)
+    return augment.ImageDataGenerator().flow_from_directory(root, target_size=(4, 4))
 
 
 def _weights(model):
