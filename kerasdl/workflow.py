@@ -82,7 +82,10 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
         shuffle: reshuffle the training data every epoch. Defaults to True.
         deterministic: also seed Python/NumPy/backend globally and make TensorFlow ops
             deterministic (bit-identical reruns, slower on GPU). Defaults to False.
-        mixed_precision: True, False or ``"auto"`` (on with a GPU/TPU, off on CPU).
+        mixed_precision: True, False, ``"auto"`` (float16 on a GPU, bfloat16 on a TPU,
+            off on a CPU) or a Keras policy name: ``"mixed_float16"``, ``"mixed_bfloat16"``
+            or ``"float32"`` (off). The output layer always computes in float32; the run
+            folder's config records the policy used.
             Defaults to ``"auto"``.
         jit_compile: True, False or ``"auto"`` (XLA where Keras expects a gain).
             Defaults to ``"auto"``.

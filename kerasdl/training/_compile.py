@@ -85,8 +85,10 @@ def _optimizer(settings, total_steps):
 
 
 def _resolve_precision(mixed_precision):
-    if mixed_precision is False:
+    if mixed_precision is False or mixed_precision == "float32":
         return None
+    if mixed_precision in ("mixed_float16", "mixed_bfloat16"):
+        return mixed_precision  # the user's choice of Keras policy, on any device
     from kerasdl._backend import devices
 
     kinds = {d.split(":")[0] for d in devices()}

@@ -85,6 +85,20 @@ def _check_learning_rate(learning_rate):
     return check_param("learning_rate", learning_rate, allow_none=True)
 
 
+PRECISIONS = ("auto", "mixed_float16", "mixed_bfloat16", "float32")
+
+
+def _check_precision(mixed_precision):
+    """``"auto"``, True/False or a Keras policy name (``"mixed_float16"``, ...)."""
+    if isinstance(mixed_precision, str):
+        return check_choice("mixed_precision", mixed_precision, PRECISIONS)
+    if isinstance(mixed_precision, bool):
+        return mixed_precision
+    raise TypeError(f"`mixed_precision` must be True, False or one of "
+                    f"{', '.join(repr(p) for p in PRECISIONS)}; received "
+                    f"{describe(mixed_precision)}.")
+
+
 def _batch_rule(opt_spec, batch_size):
     rule = optimizer_batch_size(opt_spec, batch_size) if isinstance(opt_spec, str) else None
     if rule and batch_size is not None:
@@ -161,8 +175,7 @@ class TrainSettings:
             keep_checkpoints=check_param("keep_checkpoints", keep_checkpoints),
             seed=check_param("seed", seed), shuffle=check_bool("shuffle", shuffle),
             deterministic=check_bool("deterministic", deterministic),
-            mixed_precision=(mixed_precision if mixed_precision == "auto"
-                             else check_bool("mixed_precision", mixed_precision)),
+            mixed_precision=_check_precision(mixed_precision),
             jit_compile=(jit_compile if jit_compile == "auto"
                          else check_bool("jit_compile", jit_compile)),
             steps_per_execution=check_param("steps_per_execution", steps_per_execution),

@@ -411,3 +411,22 @@ def test_a_schedule_records_the_learning_rate_of_each_epoch():
     assert result.history["learning_rate"] == pytest.approx([0.0125, 0.0015625])
     plain = train(mlp(), (x, y), epochs=1, batch_size=16, **QUIET)
     assert "learning_rate" not in plain.history
+
+
+def test_mixed_precision_takes_keras_policy_names():
+    x, y = data(16)
+    model = mlp()
+    result = train(model, (x, y), epochs=1, mixed_precision="mixed_bfloat16", **QUIET)
+    assert model.layers[0].dtype_policy.name == "mixed_bfloat16"
+    assert model.layers[-1].dtype_policy.name == "float32"
+    assert result.config["mixed_precision"] == "mixed_bfloat16"
+    assert np.isfinite(result.history["loss"]).all()
+    off = train(mlp(), (x, y), epochs=1, mixed_precision="float32", **QUIET)
+    assert off.config["mixed_precision"] is False
+    with pytest.raises(ValueError, match=r"`mixed_precision` must be one of 'auto', "
+                                         r"'float32', 'mixed_bfloat16', 'mixed_float16'; "
+                                         r"received 'mixed_float61'\. Did you mean "
+                                         r"'mixed_float16'"):
+        train(mlp(), (x, y), mixed_precision="mixed_float61", **QUIET)
+    with pytest.raises(TypeError, match=r"`mixed_precision` must be True, False or one of"):
+        train(mlp(), (x, y), mixed_precision=1, **QUIET)
