@@ -12,6 +12,7 @@ top-level functions load on first use::
 """
 
 import importlib
+import sys
 
 from kerasdl import _logging
 from kerasdl._version import __version__
@@ -66,3 +67,40 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(__all__))
+
+
+class _SourceCheckoutRecipes:
+    """Import finder for ``kerasdl.recipes`` when kerasdl runs from a source checkout.
+
+    The wheel installs the repository's top-level ``recipes/`` folder as ``kerasdl/recipes``
+    (setuptools ``package_dir``). Run from the repository itself (``python -m kerasdl`` in
+    its root, where the checkout's ``kerasdl/`` shadows the installed one), that folder sits
+    beside the package instead; this finder maps ``kerasdl.recipes`` onto it. It is only
+    installed when the package has no ``recipes`` sub-package of its own, and it is
+    consulted after the regular finders.
+    """
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "kerasdl.recipes":
+            return None
+        import importlib.util
+
+        return importlib.util.spec_from_file_location(
+            name, self.folder / "__init__.py", submodule_search_locations=[str(self.folder)])
+
+
+def _map_source_checkout_recipes():
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    folder = here.parent / "recipes"
+    if (here / "recipes").is_dir() or not (folder / "__init__.py").is_file():
+        return
+    if not any(isinstance(f, _SourceCheckoutRecipes) for f in sys.meta_path):
+        sys.meta_path.append(_SourceCheckoutRecipes(folder))
+
+
+_map_source_checkout_recipes()

@@ -114,7 +114,12 @@ def isolated_page(monkeypatch):
     for name in set(sys.modules) - modules:   # modules a page wrote and imported
         if not name.startswith(("kerasdl", "keras", "tensorflow", "jax", "torch")):
             module = sys.modules[name]
-            if str(getattr(module, "__file__", "") or "").startswith(tempfile.gettempdir()):
+            file = str(getattr(module, "__file__", "") or "")
+            # a page's own module (written to its temporary folder), never an installed
+            # package: a virtualenv may itself live under the temporary folder (a CI clone
+            # in /tmp), and C extensions such as onnx's cannot be imported twice
+            installed = file.startswith((sys.prefix, sys.base_prefix)) or "site-packages" in file
+            if file.startswith(tempfile.gettempdir()) and not installed:
                 del sys.modules[name]
 
 

@@ -93,3 +93,23 @@ def test_a_users_own_recipes_module_does_not_shadow_kerasdl_recipes(tmp_path, ru
         print(recipes.list_recipes()[0])
     """, cwd=tmp_path)
     assert proc.stdout.split() == ["logic_gates"]
+
+
+def test_kerasdl_recipes_imports_from_a_source_checkout(run_python):
+    """`python -m kerasdl ...` in the repository root imports the checkout's kerasdl/, which
+    has no recipes/ inside: kerasdl.recipes is the checkout's top-level recipes/ folder."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    proc = run_python("""
+        import sys
+        sys.path.insert(0, '.')
+        import kerasdl
+        from kerasdl import recipes
+        import kerasdl.recipes.xor
+        print(kerasdl.__file__)
+        print(recipes.__file__)
+    """, cwd=root)
+    package, recipes_init = proc.stdout.split()
+    assert Path(package) == root / "kerasdl" / "__init__.py"
+    assert Path(recipes_init) == root / "recipes" / "__init__.py"
