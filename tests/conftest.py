@@ -16,6 +16,19 @@ def pytest_report_header(config):
     return f"KERAS_BACKEND={os.environ.get('KERAS_BACKEND', 'tensorflow (default)')}"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``gpu`` skip where the backend sees no GPU or TPU (decided once)."""
+    marked = [item for item in items if item.get_closest_marker("gpu")]
+    if not marked:
+        return
+    from kerasdl._backend import has_accelerator
+
+    if not has_accelerator():
+        skip = pytest.mark.skip(reason="needs a GPU or TPU; the backend sees none")
+        for item in marked:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def backend():
     """The active Keras backend name."""
