@@ -256,21 +256,34 @@ def parse_assignments(assignments):
         ValueError: for an item without ``=``, an empty key, a key given twice or a value
             :func:`parse_value` rejects.
     """
-    from kerasdl._validation import normalize_name
-
     out = {}
     for item in assignments:
-        if "=" not in item:
-            raise ValueError(f"`--set` expects KEY=VALUE; received {item!r}. Example: "
-                             f"--set hidden=64,32")
-        key, _, text = item.partition("=")
-        key = normalize_name(key)
-        if not key:
-            raise ValueError(f"`--set` expects KEY=VALUE; received {item!r} (empty key).")
-        if key in out:
-            raise ValueError(f"`--set {key}` is given twice.")
+        key, text = _split_assignment(item, "--set", out, form="KEY=VALUE",
+                                      example="--set hidden=64,32")
         out[key] = parse_value(text, what=f"`--set {key}`")
     return out
+
+
+def _split_assignment(item, flag, seen, *, form, example, need_value=False):
+    """``"key=text"`` -> ``(normalized key, text)`` for option ``flag``.
+
+    Raises:
+        ValueError: naming ``flag``, its ``form`` and the item received, for an item without
+            ``=``, an empty key (or empty text when ``need_value``), or a key in ``seen``.
+    """
+    from kerasdl._validation import normalize_name
+
+    if "=" not in item:
+        raise ValueError(f"`{flag}` expects {form}; received {item!r}. Example: {example}")
+    key, _, text = item.partition("=")
+    key = normalize_name(key)
+    if not key:
+        raise ValueError(f"`{flag}` expects {form}; received {item!r} (empty key).")
+    if need_value and not text.strip():
+        raise ValueError(f"`{flag}` expects {form}; received {item!r} (empty value).")
+    if key in seen:
+        raise ValueError(f"`{flag} {key}` is given twice.")
+    return key, text
 
 
 def load_config(path):
@@ -382,10 +395,6 @@ _FLAGS = {"epochs": "--epochs", "batch_size": "--batch-size", "learning_rate": "
           "optimizer": "--optimizer", "seed": "--seed", "data_dir": "--data-dir",
           "run_dir": "--run-dir", "verbose": "--verbose", "resume": "--resume",
           "overwrite": "--overwrite"}
-_SECTION_RE = re.compile(r"^(\s*)Settings:\s*$", re.MULTILINE)
-_ITEM_RE = re.compile(r"^(\w+)(?:\s*\([^)]*\))?\s*:\s*(.*)$")
-
-
 def _spell(value):
     """A default as it would be typed after ``--set key=``."""
     if value is None:
@@ -399,99 +408,14 @@ def _spell(value):
     return str(value)
 
 
-def _settings_section(doc):
-    """``{name: meaning}`` from a docstring's ``Settings:`` section (Google ``Args:`` style).
-
-    The section is a line ``Settings:`` followed by indented items ``name: meaning`` (or
-    ``name (type): meaning``); an item's meaning continues on lines indented deeper than the
-    item. The section ends at the first line indented no deeper than ``Settings:``.
-    """
-    match = _SECTION_RE.search(doc or "")
-    if not match:
-        return {}
-    base = len(match.group(1).expandtabs())
-    out, key, item_indent = {}, None, None
-    for line in doc[match.end():].splitlines()[1:]:
-        if not line.strip():
-            continue
-        indent = len(line) - len(line.lstrip())
-        if indent <= base:
-            break
-        item = _ITEM_RE.match(line.strip())
-        if item and (item_indent is None or indent <= item_indent):
-            key, item_indent = item.group(1), indent
-            out[key] = item.group(2).strip()
-        elif key is not None:
-            out[key] = f"{out[key]} {line.strip()}".strip()
-    return out
-
-
-def _balanced(text, start):
-    """The end index of the parenthesis group opening at ``text[start]``."""
-    depth = 0
-    for i in range(start, len(text)):
-        depth += (text[i] == "(") - (text[i] == ")")
-        if depth == 0:
-            return i
-    return len(text) - 1
-
-
-def _without_default(text, default):
-    """``text`` less a leading restatement of ``default`` ("0.005, the peak" -> "the peak")."""
-    if isinstance(default, tuple) and text.replace(" ", "") in {
-            repr(default).replace(" ", ""), repr(list(default)).replace(" ", "")}:
-        return ""
-    head, _, rest = re.split(r"([,;:]\s*|$)", text, maxsplit=1)
-    head = head.strip().strip("'\"")
-    spellings = {str(default), repr(default), _spell(default), _spell(default).rstrip(",")}
-    same = head in spellings
-    if not same and isinstance(default, (int, float)) and not isinstance(default, bool):
-        try:
-            same = float(head) == float(default)
-        except ValueError:
-            same = False
-    return rest.strip() if same else text
-
-
-def _prose_settings(doc, names):
-    """``{name: meaning}`` from prose such as ````epochs`` (60, an upper bound)``.
-
-    The format of the recipes' ``run`` docstrings: each setting is quoted with double
-    backquotes and its meaning follows in parentheses. Settings without parentheses get none.
-    """
-    text = " ".join((doc or "").split())
-    out = {}
-    for name in names:
-        for m in re.finditer(rf"``{re.escape(name)}``", text):
-            rest = text[m.end():]
-            lead = len(rest) - len(rest.lstrip())
-            if rest[lead:lead + 1] == "(":
-                end = _balanced(rest, lead)
-                out[name] = rest[lead + 1:end].replace("``", "").strip()
-                break
-    return out
-
-
 def _recipe_settings_help(module):
-    """``{setting: meaning}`` for a recipe, from its own documentation (first found wins).
+    """``{setting: meaning}`` for a recipe: its docstring's ``Settings:`` section, read by
+    :func:`kerasdl.recipes.describe_settings` (the default is shown beside the name, so the
+    section's "Defaults to X." is not repeated)."""
+    from kerasdl import recipes
 
-    1. ``SETTINGS_HELP`` (a dict) in the recipe module; 2. a ``Settings:`` section of the
-    module's or of ``run``'s docstring; 3. the ``name (meaning)`` prose of ``run``'s docstring.
-    """
-    names = list(module.DEFAULTS)
-    found = {}
-    prose = {k: _without_default(v, module.DEFAULTS[k])
-             for k, v in _prose_settings(module.run.__doc__, names).items()}
-    sources = [getattr(module, "SETTINGS_HELP", None) or {},
-               _settings_section(module.__doc__), _settings_section(module.run.__doc__),
-               prose]
-    for source in sources:
-        for key, meaning in source.items():
-            if key in module.DEFAULTS and meaning and key not in found:
-                # the default is shown beside the name: drop the docstring's "Defaults to X."
-                text = re.sub(r"\s*Defaults to .*$", "", " ".join(str(meaning).split()))
-                found[key] = text or " ".join(str(meaning).split())
-    return found
+    name = module.__name__.split(".")[-1]
+    return {key: entry["help"] for key, entry in recipes.describe_settings(name).items()}
 
 
 def _recipe_help(module, parser):
@@ -741,20 +665,12 @@ def parse_space_options(items):
     anything else is a comma-separated list of choices, each typed like ``--set`` values
     (``[64,32]`` is one tuple choice).
     """
-    from kerasdl._validation import normalize_name
-
     space = {}
     for item in items:
-        if "=" not in item:
-            raise ValueError(f"`--space` expects KEY=V1,V2 or KEY=LO..HI[:log]; received "
-                             f"{item!r}. Example: --space learning_rate=1e-4..1e-1:log")
-        key, _, text = item.partition("=")
-        key = normalize_name(key)
-        if not key or not text.strip():
-            raise ValueError(f"`--space` expects KEY=V1,V2 or KEY=LO..HI[:log]; received "
-                             f"{item!r}.")
-        if key in space:
-            raise ValueError(f"`--space {key}` is given twice.")
+        key, text = _split_assignment(item, "--space", space,
+                                      form="KEY=V1,V2 or KEY=LO..HI[:log]",
+                                      example="--space learning_rate=1e-4..1e-1:log",
+                                      need_value=True)
         if ".." in text:
             space[key] = text.strip()
             continue

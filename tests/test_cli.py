@@ -352,49 +352,29 @@ def test_overwrite_and_resume_end_to_end(tmp_path):
 
 # --- per-recipe help, fast listing ---------------------------------------------------------------
 
-def test_settings_section_parsing():
-    from kerasdl.cli import _settings_section
-
-    doc = """Title.
-
-    Settings:
-        hidden: widths of the hidden layers,
-            one per layer.
-        epochs (int): passes over the data.
-        activation: the hidden layers' activation:
-            "tanh" or "relu".
-
-    Returns:
-        nothing: this is not a setting.
-    """
-    assert _settings_section(doc) == {
-        "hidden": "widths of the hidden layers, one per layer.",
-        "epochs": "passes over the data.",
-        "activation": "the hidden layers' activation: \"tanh\" or \"relu\"."}
-    assert _settings_section("No section.") == {}
-
-
-def test_recipe_settings_help_sources_in_order():
-    import types
-
+@pytest.mark.parametrize("name", recipes.list_recipes())
+def test_recipe_help_shows_each_settings_meaning_from_describe_settings(name):
     from kerasdl.cli import _recipe_settings_help
 
-    def run(**overrides):
-        """Run.
+    documented = recipes.describe_settings(name)
+    meanings = _recipe_settings_help(recipes.get_recipe(name))
+    assert list(meanings) == list(recipes.get_recipe(name).DEFAULTS)
+    assert meanings == {key: entry["help"] for key, entry in documented.items()}
+    assert not any("Defaults to" in text for text in meanings.values())
 
-        Args:
-            **overrides: settings; see ``DEFAULTS``: ``epochs`` (60, an upper bound),
-                ``hidden`` ((4,)), ``rate`` (0.1), ``gamma`` (the decay (per epoch)).
-        """
 
-    module = types.SimpleNamespace(
-        DEFAULTS={"epochs": 60, "hidden": (4,), "rate": 0.1, "gamma": 0.9, "beta": 1},
-        SETTINGS_HELP={"rate": "step size"}, run=run,
-        __doc__="Doc.\n\nSettings:\n    beta: the beta.\n    rate: not used (SETTINGS_HELP "
-                "wins)\n")
-    assert _recipe_settings_help(module) == {
-        "rate": "step size", "beta": "the beta.", "epochs": "an upper bound",
-        "gamma": "the decay (per epoch)"}
+def test_key_value_options_share_one_split_with_the_flag_in_each_message():
+    from kerasdl.cli import parse_assignments
+
+    with pytest.raises(ValueError, match=r"^`--set` expects KEY=VALUE; received 'lr'\. "
+                                         r"Example: --set hidden=64,32$"):
+        parse_assignments(["lr"])
+    with pytest.raises(ValueError, match=r"^`--set` expects KEY=VALUE; received '=3' "
+                                         r"\(empty key\)\.$"):
+        parse_assignments(["=3"])
+    with pytest.raises(ValueError, match=r"^`--set learning_rate` is given twice\.$"):
+        parse_assignments(["learning-rate=1", "learning_rate=2"])
+    assert parse_assignments(["Batch-Size=32"]) == {"batch_size": 32}
 
 
 def test_run_recipe_help_lists_settings_without_importing_keras():
