@@ -1,4 +1,4 @@
-"""Shared test setup. The backend comes from KERAS_BACKEND (tox sets it per environment)."""
+"""Shared test setup. The backend comes from KERAS_BACKEND (tox sets it for each run of the suite)."""
 
 import os
 import subprocess

@@ -11,6 +11,10 @@ import pytest
 from kerasdl import recipes
 from kerasdl.cli import load_config, main, parse_assignments, parse_value
 
+# The CLI is a shell over the recipes; what it does on each backend is the recipes' own
+# behaviour, tested on every backend in tests/recipes. Its tests run once (TensorFlow run).
+pytestmark = pytest.mark.backend_independent
+
 
 def _kerasdl(*args, cwd=None, timeout=240):
     env = dict(os.environ)

@@ -15,6 +15,9 @@ import pytest
 
 from kerasdl import _logging
 
+# The checks start their own processes with the backend they name. Run once.
+pytestmark = pytest.mark.backend_independent
+
 # absl's C++ log line (TensorFlow, XLA): severity, MMDD, time, thread, file:line]
 ABSL_LINE = re.compile(r"^[IWEF]\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] ", re.MULTILINE)
 BACKEND_NOISE = re.compile(r"absl::InitializeLog|cudart_stub|cpu_feature_guard|cuInit|"

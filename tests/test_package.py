@@ -8,6 +8,9 @@ import pytest
 
 import kerasdl
 
+# Packaging and import promises; the tests pick their backends themselves. Run once.
+pytestmark = pytest.mark.backend_independent
+
 
 def _run(code, env_backend=None):
     import os
@@ -113,3 +116,16 @@ def test_kerasdl_recipes_imports_from_a_source_checkout(run_python):
     package, recipes_init = proc.stdout.split()
     assert Path(package) == root / "kerasdl" / "__init__.py"
     assert Path(recipes_init) == root / "recipes" / "__init__.py"
+
+
+def test_tox_docs_environment_installs_the_docs_extra():
+    import configparser
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    setup, tox = configparser.ConfigParser(), configparser.ConfigParser()
+    setup.read(root / "setup.cfg")
+    tox.read(root / "tox.ini")
+    extra = setup["options.extras_require"]["docs"].split()
+    assert tox["testenv:docs"]["deps"].split() == extra
+    assert tox["testenv:docs"]["skip_install"] == "true"

@@ -104,6 +104,27 @@ def small_settings():
     return _small_settings
 
 
+def record_parity_metrics(name, metrics):
+    """Keep recipe ``name``'s small-settings test metrics for the backend parity test.
+
+    Only where ``KERASDL_TEST_PARITY_DIR`` is set (tox does): as
+    ``$KERASDL_TEST_PARITY_DIR/<backend>/<name>.json``, so tests/recipes/test_parity.py can
+    compare the backends' runs of the suite instead of running every recipe again.
+    """
+    import os
+
+    import keras
+
+    folder = os.environ.get("KERASDL_TEST_PARITY_DIR")
+    if not folder:
+        return
+    path = Path(folder) / keras.backend.backend() / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(json.dumps(metrics, default=float))
+    os.replace(tmp, path)
+
+
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory):
     """``tiny_run(name) -> (RunResult, run_dir)``: recipe ``name`` run once per session.
@@ -121,6 +142,7 @@ def tiny_run(tmp_path_factory):
             result = recipes.run(name, verbose=0, run_dir=run_dir, resume=False,
                                  overwrite=False, **_small_settings(name))
             cache[name] = (result, run_dir)
+            record_parity_metrics(name, result.metrics)
         return cache[name]
 
     return run

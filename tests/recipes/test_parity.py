@@ -7,7 +7,12 @@ import). The backends start from different random weights for the same seed (eac
 from its own generator), so the band is what differs on this tiny data, stated per recipe:
 0 for the recipes that converge exactly (logic gates, xor's MLP), a few points where a few
 epochs settle, wide where one epoch on 40 images is barely past chance. Runs where all three
-backends are installed (CI's torch environment); skipped elsewhere.
+backends are installed; skipped elsewhere.
+
+The metrics are those of the recipe tests' own small runs (``tiny_run``): a backend's come
+from its run of the suite when ``KERASDL_TEST_PARITY_DIR`` holds them (tox runs the suite on
+each backend in turn, then this test alone), else from this session (the current backend)
+or from a subprocess on that backend.
 """
 
 import importlib.util
@@ -43,6 +48,7 @@ WIDE = 0.6  # one epoch on 40 generated images (the MNIST / CIFAR stand-ins)
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.parity,
     pytest.mark.skipif(any(importlib.util.find_spec(b) is None for b in BACKENDS),
                        reason="needs TensorFlow, JAX and PyTorch installed"),
 ]
@@ -61,19 +67,38 @@ _RUNNER = textwrap.dedent("""
 """)
 
 
+def _recorded(backend):
+    """``{recipe: metrics}`` kept by ``backend``'s run of the recipe tests, or None."""
+    folder = os.environ.get("KERASDL_TEST_PARITY_DIR")
+    if not folder:
+        return None
+    paths = {name: Path(folder) / backend / f"{name}.json" for name in _recipes()}
+    if not all(p.is_file() for p in paths.values()):
+        return None
+    return {name: json.loads(p.read_text()) for name, p in paths.items()}
+
+
+def _in_subprocess(backend, folder):
+    env = dict(os.environ, KERAS_BACKEND=backend)
+    proc = subprocess.run([sys.executable, "-c", _RUNNER, str(HERE), str(folder)],
+                          env=env, cwd=folder, capture_output=True, text=True, timeout=1200)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = [s for s in proc.stdout.splitlines() if s.startswith("METRICS ")][-1]
+    return json.loads(line[len("METRICS "):])
+
+
 @pytest.fixture(scope="module")
-def metrics(tmp_path_factory):
+def metrics(tmp_path_factory, tiny_run):
+    import keras
+
     out = {}
     for backend in BACKENDS:
-        env = dict(os.environ, KERAS_BACKEND=backend)
-        folder = tmp_path_factory.mktemp(f"parity-{backend}")
-        proc = subprocess.run([sys.executable, "-c", _RUNNER, str(HERE), str(folder)],
-                              env=env, cwd=folder, capture_output=True, text=True,
-                              timeout=1200)
-        assert proc.returncode == 0, proc.stderr[-3000:]
-        line = [s for s in proc.stdout.splitlines() if s.startswith("METRICS ")][-1]
-        out[backend] = json.loads(line[len("METRICS "):])
-    return out
+        out[backend] = _recorded(backend)
+        if out[backend] is None and backend == keras.backend.backend():
+            out[backend] = {name: tiny_run(name)[0].metrics for name in _recipes()}
+        elif out[backend] is None:
+            out[backend] = _in_subprocess(backend, tmp_path_factory.mktemp(f"parity-{backend}"))
+    return json.loads(json.dumps(out, default=float))
 
 
 def _leaves(metrics, prefix=""):

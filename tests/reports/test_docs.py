@@ -13,6 +13,7 @@ def python_blocks(text):
 
 
 @pytest.mark.slow
+@pytest.mark.heavy_docs
 def test_run_folder_examples_run(tmp_path, run_python):
     blocks = python_blocks(DOC.read_text(encoding="utf-8"))
     assert len(blocks) == 8
@@ -41,6 +42,7 @@ def test_run_folder_examples_run(tmp_path, run_python):
 
 
 @pytest.mark.slow
+@pytest.mark.heavy_docs
 def test_plots_example_needs_only_the_first_example(tmp_path, run_python):
     """A reader who runs the first example and then "The plots on their own" (skipping the
     sections between) gets the plots: that block uses nothing but the spirals run folder."""
