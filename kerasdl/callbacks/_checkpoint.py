@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -294,8 +295,9 @@ class Checkpoint(keras.callbacks.Callback):
             None.
 
     Attributes:
-        writes: False keeps the bookkeeping (history, resume position) but writes no file:
-            a process of a data parallel run other than process 0.
+        writes: False keeps the bookkeeping (history, resume position) but keeps no file
+            (each is written to a temporary folder and deleted): a process of a data
+            parallel run other than process 0.
 
     Example:
 
@@ -438,7 +440,11 @@ class Checkpoint(keras.callbacks.Callback):
                 arrays[f"cb/{name}/{k}"] = np.asarray(a)
         path = self.directory / checkpoint_name(epoch, batch)
         self._last_saved_step = meta["global_step"]
-        if not self.writes:  # process 0 of a data parallel run writes this checkpoint
+        if not self.writes:  # process 0 of a data parallel run writes this checkpoint; the
+            # others do the same work into a throwaway folder, since saving a model placed
+            # over several JAX processes takes collective steps every process must join
+            with tempfile.TemporaryDirectory(prefix="kerasdl-ckpt-") as scratch:
+                write_checkpoint(Path(scratch) / path.name, model, meta=meta, arrays=arrays)
             return path
         write_checkpoint(path, model, meta=meta, arrays=arrays)
         self.saved.append(path)

@@ -199,8 +199,10 @@ def _tf_placement(engine, kind):
                     f"MultiWorkerMirroredStrategy ({e}). Create it at the start of the "
                     f"program, before any model is built, and pass it: "
                     f"train(..., distribution=strategy).") from e
-        else:
-            engine = tf.distribute.MirroredStrategy()
+        else:  # like keras.distribution.list_devices: the GPUs/TPUs, else the CPUs
+            devices = (tf.config.list_logical_devices("GPU")
+                       or tf.config.list_logical_devices("CPU"))
+            engine = tf.distribute.MirroredStrategy([d.name for d in devices])
     resolver = getattr(engine, "cluster_resolver", None)
     workers = 1
     if resolver is not None and resolver.cluster_spec().as_dict():
