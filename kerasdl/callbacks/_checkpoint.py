@@ -431,7 +431,7 @@ class Checkpoint(keras.callbacks.Callback):
         if partial:
             metric_vars = model.metrics_variables
             for i, v in enumerate(metric_vars):
-                arrays[f"metric/{i}"] = np.asarray(keras.ops.convert_to_numpy(v.value))
+                arrays[f"metric/{i}"] = np.asarray(keras.ops.convert_to_numpy(v))
             meta["n_metric_variables"] = len(metric_vars)
         for name, cb in self.stateful_callbacks.items():
             state, cb_arrays = cb.get_state()

@@ -11,10 +11,12 @@ any work.
 What this module does for a run (:class:`Placement`):
 
 - **the model.** Keras places a variable when it is created, under the distribution's
-  scope. A model the user built before ``train`` has single-device variables, so it is
-  rebuilt from its config under the scope and its weights copied in (:func:`place_model`);
-  the trained weights are copied back at the end, so the user's model is trained as with
-  one device, and the run folder saves a model that loads anywhere.
+  scope. A model the user built before ``train`` has single-device variables: on JAX they
+  are moved onto the replicas where they are (``_keras_compat.place_variable``), on
+  TensorFlow the model is rebuilt from its config under the strategy's scope and its
+  weights copied in (:func:`place_model`). At the end the trained weights are back in the
+  user's model on one device (:func:`gather_model`): it is evaluated there (exact metrics,
+  the same in every process) and the run folder saves a model that loads anywhere.
 - **remainder batches.** Every device must get the same number of samples. Batches whose
   size is not a multiple of the replicas (the last one of an epoch, usually) are padded
   with zero-weight copies of their own samples; the real samples weigh ``padded / real``
@@ -37,7 +39,7 @@ import numpy as np
 from kerasdl._validation import check_choice, describe
 
 __all__ = ["DISTRIBUTIONS", "Placement", "check_distribution", "resolve_distribution",
-           "place_model", "PaddedBatches", "padded_arrays"]
+           "place_model", "gather_model", "PaddedBatches", "padded_arrays"]
 
 DISTRIBUTIONS = ("auto", "data_parallel")
 _ENGINES = {"jax": "keras.distribution.DataParallel",
@@ -245,15 +247,28 @@ def _placed(model, placement):
                for v in variables)
 
 
+def _place_in_place(model, placement):
+    """JAX: put the model's variables on the replicas where they are (no copy of the
+    model); False where Keras's variables have changed shape (then it is rebuilt)."""
+    from kerasdl._keras_compat import place_variable
+
+    engine = placement.engine
+    return all(place_variable(v, engine.get_variable_layout(v)) for v in model.variables)
+
+
 def place_model(model, placement):
-    """The model to train under ``placement``: ``model`` itself when its variables already
-    live on the replicas (built under the scope), else a copy rebuilt under the scope with
-    ``model``'s weights. Call it inside ``placement.scope()``.
+    """The model to train under ``placement``, called inside ``placement.scope()``.
+
+    ``model`` itself when its variables already live on the replicas (built under the
+    scope) or, on JAX, once they are moved there; else a copy rebuilt under the scope from
+    its config, with ``model``'s weights.
 
     Raises:
         ValueError: a model Keras cannot rebuild from its config (no ``get_config``).
     """
     if not placement.distributed or _placed(model, placement):
+        return model
+    if keras.backend.backend() == "jax" and _place_in_place(model, placement):
         return model
     try:
         twin = keras.models.clone_model(model)
@@ -268,6 +283,24 @@ def place_model(model, placement):
             f"yourself and pass the distribution: `with dist.scope(): model = ...`, then "
             f"train(model, data, distribution=dist).") from e
     return twin
+
+
+def gather_model(model, trained):
+    """After a data parallel run: ``model`` (the user's) with the trained weights, on one
+    device, for evaluation and saving. JAX gathers the variables back where they were
+    placed in place; elsewhere the weights are copied from the replicas' copy ``trained``
+    (into a fresh single-device twin when the user built ``model`` under the scope)."""
+    if keras.backend.backend() == "jax" and trained is model:
+        from kerasdl._keras_compat import place_variable
+
+        optimizer = getattr(model, "optimizer", None)
+        for v in (list(model.variables) + list(model.metrics_variables)
+                  + (list(optimizer.variables) if optimizer is not None else [])):
+            place_variable(v, None)
+        return model
+    local = model if trained is not model else keras.models.clone_model(trained)
+    local.set_weights(trained.get_weights())
+    return local
 
 
 def _padded_rows(n, multiple):

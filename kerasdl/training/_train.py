@@ -19,7 +19,7 @@ import keras
 from kerasdl._validation import check_type
 from kerasdl.training._callbacks import build_callbacks, describe_es
 from kerasdl.training._compile import apply_precision, compile_model
-from kerasdl.training._distribution import place_model, resolve_distribution
+from kerasdl.training._distribution import gather_model, place_model, resolve_distribution
 from kerasdl.training._evaluate import evaluate_run
 from kerasdl.training._feed import class_sample_weights as _class_sample_weights  # noqa: F401
 from kerasdl.training._feed import prepare_feed
@@ -89,16 +89,19 @@ def fit_run(model, data, settings, folder=None, *, placement=None):
 
 
 def _trained_locally(model, trained, compiled):
-    """The user's ``model`` with the weights ``trained`` learned on the replicas, compiled
-    with the run's loss and metrics (plain ones) for evaluation on one device. A model the
-    user placed on the replicas himself is copied into a fresh single-device twin."""
-    local = model if trained is not model else keras.models.clone_model(trained)
-    local.set_weights(trained.get_weights())
+    """The user's ``model`` with the weights ``trained`` learned on the replicas, on one
+    device, compiled with the run's loss and plain metrics (for evaluation)."""
+    local = gather_model(model, trained)
     if compiled.precision:
         apply_precision(local, compiled.precision)
-    try:  # a fresh optimizer of the same settings (evaluation does not use it)
-        optimizer = keras.optimizers.deserialize(keras.optimizers.serialize(trained.optimizer))
-    except (TypeError, ValueError):
-        optimizer = "sgd"
+    optimizer = trained.optimizer if local is trained else _fresh(trained.optimizer)
     local.compile(optimizer=optimizer, loss=compiled.loss, metrics=compiled.metrics)
     return local
+
+
+def _fresh(optimizer):
+    """An optimizer of the same settings (evaluation does not use it)."""
+    try:
+        return keras.optimizers.deserialize(keras.optimizers.serialize(optimizer))
+    except (TypeError, ValueError):
+        return "sgd"
