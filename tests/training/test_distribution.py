@@ -209,15 +209,55 @@ run(sys.argv[1], "data_parallel")
 """
 
 
-def _child(code, backend, *args, env=None, timeout=240):
+def _child(code, backend, run, env=None):
+    """Start ``code`` with ``backend``; its output goes to files beside ``run`` (a pipe left
+    unread while the test waits for another child could fill up and stall it)."""
     full = dict(os.environ, KERAS_BACKEND=backend, CUDA_VISIBLE_DEVICES="",
                 TF_CPP_MIN_LOG_LEVEL="3", **(env or {}))
-    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *map(str, args)],
-                            env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    tag = (env or {}).get("KERAS_DISTRIBUTION_PROCESS_ID", "")
+    with open(run.parent / f"out{tag}.txt", "w") as out, \
+            open(run.parent / f"err{tag}.txt", "w") as err:
+        proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), str(run)],
+                                env=full, stdout=out, stderr=err, text=True)
+    proc.files = (run.parent / f"out{tag}.txt", run.parent / f"err{tag}.txt")
+    return proc
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def children(tmp_path_factory):
+    """Every child of this file, started at once (each is mostly single-threaded start-up
+    and compilation, so together they take about as long as the longest): ``{name:
+    (process, run folder)}``; the two JAX processes are ``"worker0"`` and ``"worker1"``."""
+    started = {}
+    if HAS["jax"]:
+        address = f"127.0.0.1:{_free_port()}"
+        runs = tmp_path_factory.mktemp("processes") / "run"
+        for i in range(2):
+            env = {"KERAS_DISTRIBUTION_JOB_ADDRESSES": address,
+                   "KERAS_DISTRIBUTION_NUM_PROCESSES": "2",
+                   "KERAS_DISTRIBUTION_PROCESS_ID": str(i)}
+            started[f"worker{i}"] = (_child(WORKER, "jax", runs, env=env), runs)
+        run = tmp_path_factory.mktemp("jax") / "run"
+        started["jax"] = (_child(JAX_CHILD, "jax", run), run)
+    if HAS["tensorflow"]:
+        run = tmp_path_factory.mktemp("tensorflow") / "run"
+        started["tensorflow"] = (_child(TF_CHILD, "tensorflow", run), run)
+    yield started
+    for proc, _ in started.values():
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 def _result(proc, timeout=240):
-    out, err = proc.communicate(timeout=timeout)
+    proc.wait(timeout=timeout)
+    out, err = (path.read_text() for path in proc.files)
     assert proc.returncode == 0, f"child failed:\n{out}\n{err[-4000:]}"
     return json.loads(out.strip().splitlines()[-1])
 
@@ -239,17 +279,19 @@ def _check_same_training(out, replicas, engine):
 
 
 @pytest.mark.skipif(not HAS["jax"], reason="jax is not installed")
-def test_jax_four_devices_train_as_one(tmp_path):
-    out = _result(_child(JAX_CHILD, "jax", tmp_path / "run"))
-    _check_same_training(out, 4, "keras.distribution.DataParallel")
-    config = json.loads((tmp_path / "run" / "config.json").read_text())
+def test_jax_four_devices_train_as_one(children):
+    proc, run = children["jax"]
+    _check_same_training(_result(proc), 4, "keras.distribution.DataParallel")
+    config = json.loads((run / "config.json").read_text())
     assert config["settings"]["distribution"]["replicas"] == 4
 
 
 @pytest.mark.skipif(not HAS["tensorflow"], reason="tensorflow is not installed")
-def test_tensorflow_two_devices_train_as_one(tmp_path):
-    out = _result(_child(TF_CHILD, "tensorflow", tmp_path / "run"))
-    _check_same_training(out, 2, "tf.distribute.MirroredStrategy")
+def test_tensorflow_two_devices_train_as_one(children):
+    proc, run = children["tensorflow"]
+    _check_same_training(_result(proc), 2, "tf.distribute.MirroredStrategy")
+    config = json.loads((run / "config.json").read_text())
+    assert config["settings"]["distribution"]["replicas"] == 2
 
 
 WORKER = """
@@ -269,25 +311,10 @@ print(json.dumps({"metrics": result.metrics, "history": result.history,
 """
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.skipif(not HAS["jax"], reason="jax is not installed")
-def test_two_jax_processes_train_alike_and_process_0_writes(tmp_path):
-    address = f"127.0.0.1:{_free_port()}"
-    procs = [_child(WORKER, "jax", tmp_path / "run",
-                    env={"KERAS_DISTRIBUTION_JOB_ADDRESSES": address,
-                         "KERAS_DISTRIBUTION_NUM_PROCESSES": "2",
-                         "KERAS_DISTRIBUTION_PROCESS_ID": str(i)}) for i in range(2)]
-    try:
-        first, second = (_result(p) for p in procs)
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
+def test_two_jax_processes_train_alike_and_process_0_writes(children):
+    first, second = (_result(children[f"worker{i}"][0]) for i in range(2))
+    run = children["worker0"][1]
     assert first["distribution"] == {"kind": "data_parallel",
                                      "engine": "keras.distribution.DataParallel",
                                      "replicas": 4, "processes": 2}
@@ -297,7 +324,6 @@ def test_two_jax_processes_train_alike_and_process_0_writes(tmp_path):
     assert first["checkpoints"] == ["epoch0001-batch000000.keras",
                                     "epoch0002-batch000000.keras"]
     assert second["checkpoints"] == []  # its checkpoints went to a throwaway folder
-    run = tmp_path / "run"
     assert sorted(p.name for p in (run / "checkpoints").iterdir()) == first["checkpoints"]
     assert json.loads((run / "metrics.json").read_text())["metrics"] == first["metrics"]
     config = json.loads((run / "config.json").read_text())["settings"]
