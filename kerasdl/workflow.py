@@ -150,9 +150,11 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
         return fit_run(model, data, settings, placement=placement).result
     folder_options = dict(resume=settings.resume, overwrite=settings.overwrite,
                           checkpoints=settings.checkpoints)
-    if not placement.is_chief:  # another process writes the folder; this one trains along
+    if not placement.is_chief:  # process 0 writes the folder; this one trains along
         folder = follow_run_folder(settings.run_dir, **folder_options)
-        return fit_run(model, data, settings, folder, placement=placement).result
+        result = fit_run(model, data, settings, folder, placement=placement).result
+        result.run_dir = None  # this process wrote no run folder
+        return result
     with open_run_folder(settings.run_dir, **folder_options) as folder:
         run = fit_run(model, data, settings, folder, placement=placement)
         write_run_folder(run, settings)

@@ -307,6 +307,7 @@ result = kerasdl.train(model(), DATA, distribution="data_parallel", run_dir=sys.
 print(json.dumps({"metrics": result.metrics, "history": result.history,
                   "distribution": result.config["distribution"],
                   "checkpoints": [p.rsplit("/", 1)[-1] for p in result.extras["checkpoints"]],
+                  "run_dir": None if result.run_dir is None else str(result.run_dir),
                   "weights": [w.tolist() for w in result.model.get_weights()]}))
 """
 
@@ -324,7 +325,39 @@ def test_two_jax_processes_train_alike_and_process_0_writes(children):
     assert first["checkpoints"] == ["epoch0001-batch000000.keras",
                                     "epoch0002-batch000000.keras"]
     assert second["checkpoints"] == []  # its checkpoints went to a throwaway folder
+    assert first["run_dir"] == str(run) and second["run_dir"] is None  # wrote no folder
     assert sorted(p.name for p in (run / "checkpoints").iterdir()) == first["checkpoints"]
     assert json.loads((run / "metrics.json").read_text())["metrics"] == first["metrics"]
     config = json.loads((run / "config.json").read_text())["settings"]
     assert config["distribution"]["processes"] == 2
+
+
+# ------------------------------------------------------------------ the CLI and recipes
+def test_recipes_forward_distribution_to_train(monkeypatch, tmp_path):
+    from kerasdl import recipes
+
+    calls = []
+
+    def spy(model, data, **kwargs):
+        calls.append(kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kerasdl, "train", spy)
+    with pytest.raises(KeyboardInterrupt):
+        recipes.run("logistic_regression", distribution="auto", run_dir=tmp_path / "r")
+    assert calls[0]["distribution"] == "auto"
+
+
+def test_cli_takes_distribution_and_refuses_unknown_names(monkeypatch, capsys, tmp_path):
+    from kerasdl import cli, recipes
+
+    seen = []
+    monkeypatch.setattr(recipes.get_recipe("xor"), "run",
+                        lambda **s: seen.append(s) or kerasdl.training.RunResult())
+    assert cli.main(["run", "xor", "--distribution", "auto", "--run-dir",
+                     str(tmp_path / "r")]) == 0
+    assert seen[0]["distribution"] == "auto"
+    with pytest.raises(SystemExit):
+        cli.main(["run", "xor", "--distribution", "mirrored"])
+    assert "invalid choice: 'mirrored' (choose from 'auto', 'data_parallel')" in \
+        capsys.readouterr().err
