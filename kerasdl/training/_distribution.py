@@ -58,6 +58,11 @@ def _is_tf_strategy(value):
         and hasattr(value, "scope")
 
 
+# (test, the backend that runs it, what it is): the engine objects a user may pass
+_ENGINE_OBJECTS = ((_is_keras_distribution, "jax", "a keras.distribution object"),
+                   (_is_tf_strategy, "tensorflow", "a tf.distribute.Strategy"))
+
+
 def check_distribution(distribution, backend=None):
     """``train``'s ``distribution`` setting, checked before any work.
 
@@ -81,18 +86,13 @@ def check_distribution(distribution, backend=None):
                 f"keras.distribution and on TensorFlow through tf.distribute). Use "
                 f"KERAS_BACKEND=jax or tensorflow, or distribution=None.")
         return name
-    if _is_keras_distribution(distribution):
-        if backend != "jax":
-            raise ValueError(f"`distribution` {describe(distribution)} is a "
-                             f"keras.distribution object, which Keras runs on JAX only; the "
-                             f"backend is {backend!r}. Pass 'data_parallel' instead.")
-        return distribution
-    if _is_tf_strategy(distribution):
-        if backend != "tensorflow":
-            raise ValueError(f"`distribution` {describe(distribution)} is a "
-                             f"tf.distribute.Strategy, which runs on TensorFlow only; the "
-                             f"backend is {backend!r}. Pass 'data_parallel' instead.")
-        return distribution
+    for is_engine, owner, what in _ENGINE_OBJECTS:
+        if is_engine(distribution):
+            if backend != owner:
+                raise ValueError(f"`distribution` {describe(distribution)} is {what}, which "
+                                 f"runs on {owner} only; the backend is {backend!r}. Pass "
+                                 f"'data_parallel' instead.")
+            return distribution
     raise TypeError(f"`distribution` must be None, one of "
                     f"{', '.join(repr(d) for d in DISTRIBUTIONS)}, a keras.distribution object "
                     f"(JAX) or a tf.distribute.Strategy (TensorFlow); received "
@@ -111,6 +111,13 @@ class Placement:
     processes: int = 1
     process_index: int = 0
     is_chief: bool = True
+    feeds_slices: bool = True  # each process feeds its slice of a batch (JAX); TensorFlow's
+    # workers read whole batches and tf.distribute shards them
+
+    @property
+    def slices(self):
+        """Into how many slices a batch is cut, one per process (1: whole batches)."""
+        return self.processes if self.feeds_slices else 1
 
     @property
     def distributed(self):
@@ -213,7 +220,8 @@ def _tf_placement(engine, kind):
     return Placement(engine=engine, kind=kind, replicas=int(engine.num_replicas_in_sync),
                      processes=workers, process_index=int(getattr(resolver, "task_id", 0) or 0)
                      if workers > 1 else 0,
-                     is_chief=bool(getattr(engine.extended, "should_checkpoint", True)))
+                     is_chief=bool(getattr(engine.extended, "should_checkpoint", True)),
+                     feeds_slices=False)
 
 
 def resolve_distribution(distribution):
@@ -327,7 +335,7 @@ def _pad_batch(batch, placement):
     w = np.zeros(len(rows), dtype="float32")
     w[:n] = np.asarray(weight, dtype="float32") * scale
     out = (np.asarray(x)[rows], np.asarray(y)[rows], w)
-    return tuple(_local(a, placement.process_index, placement.processes) for a in out)
+    return tuple(_local(a, placement.process_index, placement.slices) for a in out)
 
 
 class PaddedBatches(keras.utils.PyDataset):
@@ -375,9 +383,9 @@ def padded_arrays(x, y, batch_size, placement):
     w[:n] = len(rows) / n
     xs, ys = np.asarray(x)[rows], np.asarray(y)[rows]
     batch = -(-batch_size // placement.multiple) * placement.multiple
-    if placement.processes == 1:
+    if placement.slices == 1:
         return (xs, ys, w), batch
     local = [np.concatenate([_local(a[s:s + batch], placement.process_index,
-                                    placement.processes) for s in range(0, len(a), batch)])
+                                    placement.slices) for s in range(0, len(a), batch)])
              for a in (xs, ys, w)]
-    return tuple(local), batch // placement.processes
+    return tuple(local), batch // placement.slices

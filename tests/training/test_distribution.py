@@ -278,20 +278,18 @@ def _check_same_training(out, replicas, engine):
     assert out["bad"].startswith(f"`batch_size` 1 is smaller than the {replicas} replicas")
 
 
-@pytest.mark.skipif(not HAS["jax"], reason="jax is not installed")
-def test_jax_four_devices_train_as_one(children):
-    proc, run = children["jax"]
-    _check_same_training(_result(proc), 4, "keras.distribution.DataParallel")
+@pytest.mark.parametrize("backend, replicas, engine", [
+    pytest.param("jax", 4, "keras.distribution.DataParallel",
+                 marks=pytest.mark.skipif(not HAS["jax"], reason="jax is not installed")),
+    pytest.param("tensorflow", 2, "tf.distribute.MirroredStrategy",
+                 marks=pytest.mark.skipif(not HAS["tensorflow"],
+                                          reason="tensorflow is not installed")),
+])
+def test_several_devices_train_as_one(children, backend, replicas, engine):
+    proc, run = children[backend]
+    _check_same_training(_result(proc), replicas, engine)
     config = json.loads((run / "config.json").read_text())
-    assert config["settings"]["distribution"]["replicas"] == 4
-
-
-@pytest.mark.skipif(not HAS["tensorflow"], reason="tensorflow is not installed")
-def test_tensorflow_two_devices_train_as_one(children):
-    proc, run = children["tensorflow"]
-    _check_same_training(_result(proc), 2, "tf.distribute.MirroredStrategy")
-    config = json.loads((run / "config.json").read_text())
-    assert config["settings"]["distribution"]["replicas"] == 2
+    assert config["settings"]["distribution"]["replicas"] == replicas
 
 
 WORKER = """
@@ -361,3 +359,19 @@ def test_cli_takes_distribution_and_refuses_unknown_names(monkeypatch, capsys, t
         cli.main(["run", "xor", "--distribution", "mirrored"])
     assert "invalid choice: 'mirrored' (choose from 'auto', 'data_parallel')" in \
         capsys.readouterr().err
+
+
+def test_an_engine_object_of_another_backend_is_refused():
+    class MirroredStrategy:  # stands for tf.distribute's (only its module and parts count)
+        extended = None
+
+        def scope(self):
+            pass
+
+    MirroredStrategy.__module__ = "tensorflow.python.distribute.mirrored_strategy"
+    with pytest.raises(ValueError, match=r"is a tf.distribute.Strategy, which runs on "
+                                         r"tensorflow only; the backend is 'jax'\. Pass "
+                                         r"'data_parallel' instead\.$"):
+        check_distribution(MirroredStrategy(), backend="jax")
+    assert isinstance(check_distribution(MirroredStrategy(), backend="tensorflow"),
+                      MirroredStrategy)
