@@ -122,6 +122,8 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
         kerasdl.errors.RunFolderInUseError: another process is training into ``run_dir``.
         kerasdl.errors.NonFiniteLossError: when the loss turns NaN or infinite.
         kerasdl.errors.CheckpointError: when resuming is impossible.
+        RuntimeError: ``KERAS_DISTRIBUTION_NUM_PROCESSES`` asks for several processes but
+            ``keras.distribution.initialize()`` was not called first.
 
     Example:
 
