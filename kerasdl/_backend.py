@@ -6,7 +6,8 @@ Nothing here imports a backend at module import time.
 import importlib.util
 import os
 
-__all__ = ["BACKENDS", "set_backend", "backend_name", "devices", "versions"]
+__all__ = ["BACKENDS", "set_backend", "backend_name", "devices", "versions",
+           "start_processes"]
 
 BACKENDS = ("tensorflow", "jax", "torch")
 
@@ -90,3 +91,23 @@ def versions():
 def is_installed(module):
     """True when ``module`` can be imported (without importing it)."""
     return importlib.util.find_spec(module) is not None
+
+
+def start_processes():
+    """Join the processes of a multi-process JAX run: ``keras.distribution.initialize()``
+    when ``KERAS_DISTRIBUTION_NUM_PROCESSES`` asks for more than one (it reads the
+    ``KERAS_DISTRIBUTION_*`` variables). It must run before the first JAX computation, so
+    ``kerasdl run --distribution`` calls it before the recipe builds its model; in your own
+    program, call ``keras.distribution.initialize()`` first thing. Returns whether it did.
+    On TensorFlow the processes are named by ``TF_CONFIG`` and joined by the strategy.
+    """
+    wanted = os.environ.get("KERAS_DISTRIBUTION_NUM_PROCESSES")
+    if not wanted or int(wanted) < 2 or backend_name() != "jax":
+        return False
+    import jax
+    import keras
+
+    if jax.distributed.is_initialized():
+        return False  # already joined
+    keras.distribution.initialize()
+    return True

@@ -14,13 +14,17 @@ What is here, and why there is no public equivalent:
   alone can be weakened by a global ``keras.config.enable_unsafe_deserialization()``; the scope
   cannot.
 - ``non_modeling_apis()``: the names Keras's deserializer refuses to call in safe mode.
+- ``place_variable(variable, layout)``: puts a JAX variable made outside a
+  ``keras.distribution`` scope on a layout (or back on one device), as if it had been
+  created under the scope. The public route, rebuilding the model under the scope from its
+  config, costs a TensorFlow import (seconds) on JAX and a copy of every weight.
 - ``reset_global_seed(seed)``: sets Keras's global seed and drops its global seed generator
   without importing TensorFlow (``keras.utils.set_random_seed`` imports it, seconds, on every
   backend). Returns False where the internals are missing so callers use the public call.
 """
 
 __all__ = ["KerasCompatibilityError", "data_layer_base", "non_modeling_apis",
-           "reset_global_seed", "safe_mode_scope"]
+           "place_variable", "reset_global_seed", "safe_mode_scope"]
 
 
 class KerasCompatibilityError(ImportError):
@@ -78,4 +82,17 @@ def reset_global_seed(seed):
         return False
     global_state.set_global_attribute("global_random_seed", seed)
     global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    return True
+
+
+def place_variable(variable, layout):
+    """Give a JAX ``variable`` the ``keras.distribution.TensorLayout`` ``layout`` (None: one
+    device) and move its value there; False where the variable has no layout slot."""
+    if not hasattr(variable, "_layout") or not hasattr(variable, "_direct_assign"):
+        return False
+    import numpy as np
+
+    value = np.asarray(variable.value)  # from the host: JAX checks every process agrees
+    variable._layout = layout
+    variable._direct_assign(value)
     return True

@@ -102,6 +102,10 @@ def build_parser():
     p_run.add_argument("--verbose", type=int, default=None, metavar="V",
                        help="training progress: 0 silent, 1 progress bar, 2 one line per "
                             "epoch (default 2)")
+    p_run.add_argument("--distribution", default=None, choices=("auto", "data_parallel"),
+                       help="data_parallel: split each batch over every GPU/TPU (and every "
+                            "process started with KERAS_DISTRIBUTION_* or TF_CONFIG); auto: "
+                            "data parallel when several GPUs/TPUs are seen")
     # SUPPRESS keeps a top-level `kerasdl --backend jax run ...` from being reset to None.
     p_run.add_argument("--backend", choices=("tensorflow", "jax", "torch"),
                        default=argparse.SUPPRESS, help="Keras backend to use")
@@ -534,7 +538,7 @@ def _cmd_run(args):
     recipe = module.__name__.split(".")[-1]
     settings.update(parse_assignments(args.assignments))
     for flag in ("epochs", "batch_size", "learning_rate", "optimizer", "seed", "data_dir",
-                 "run_dir", "verbose"):
+                 "run_dir", "verbose", "distribution"):
         value = getattr(args, flag)
         if value is not None:
             settings[flag] = value
@@ -549,6 +553,10 @@ def _cmd_run(args):
     if message is None:
         message = f"run folder {run_dir}" + (
             " (the default, runs/NAME; --run-dir picks another)" if default_dir else "")
+    if settings.get("distribution") is not None:
+        from kerasdl._backend import start_processes
+
+        start_processes()  # before the recipe builds its model (JAX joins processes first)
     print(f"kerasdl run {recipe}: {message}")
     sys.stdout.flush()
     result = module.run(**settings)

@@ -4,12 +4,17 @@ Training (``kerasdl.training``) runs the phases and returns its result; the run 
 (``kerasdl.reports.write_run``) is written from that result. This module composes the two,
 so neither package imports the other:
 
-    kerasdl.train = TrainSettings.create -> open_run_folder (lock) -> fit_run -> write_run
+    kerasdl.train = TrainSettings.create -> resolve_distribution -> open_run_folder (lock)
+                    -> fit_run -> write_run
+
+In a run over several processes only process 0 (TensorFlow's chief) locks and writes the
+run folder; the others follow it (``follow_run_folder``) to resume from the same checkpoint.
 """
 
 import time
 
-from kerasdl.training.internal import TrainSettings, fit_run, open_run_folder
+from kerasdl.training.internal import (TrainSettings, fit_run, follow_run_folder,
+                                       open_run_folder, resolve_distribution)
 
 __all__ = ["train"]
 
@@ -20,7 +25,7 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
           resume=False, overwrite=False, checkpoint_every="epoch", keep_checkpoints=2, seed=0,
           shuffle=True,
           deterministic=False, mixed_precision="auto", jit_compile="auto",
-          steps_per_execution=1, class_weight=None, verbose=1, plots=True):
+          distribution=None, steps_per_execution=1, class_weight=None, verbose=1, plots=True):
     """Train a Keras model in one call: compile, fit, evaluate, checkpoint, report.
 
     ``train`` compiles the model with the optimizer you name, feeds the training data in
@@ -89,6 +94,17 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
             Defaults to ``"auto"``.
         jit_compile: True, False or ``"auto"`` (XLA where Keras expects a gain).
             Defaults to ``"auto"``.
+        distribution: None (one device), ``"data_parallel"`` (every visible GPU/TPU, each
+            batch split between them: ``keras.distribution.DataParallel`` on JAX,
+            ``tf.distribute.MirroredStrategy`` on TensorFlow, multi-worker with several
+            processes), ``"auto"`` (data parallel when more than one GPU/TPU is visible,
+            else None), a ``keras.distribution`` object (JAX) or a
+            ``tf.distribute.Strategy`` (TensorFlow). ``batch_size`` stays the global batch
+            size; a model built outside the distribution's scope is rebuilt under it and
+            trained weights are copied back into ``model``. Refused on PyTorch (Keras has
+            no distribution engine there). The run folder's config records what was used;
+            with several processes only process 0 writes the run folder. See the
+            distribution guide. Defaults to None.
         steps_per_execution: batches run per compiled call. Defaults to 1.
         class_weight: ``{class: weight}``, ``"balanced"`` or None. Defaults to None.
         verbose: 0 silent, 1 progress bar, 2 one line per epoch. Defaults to 1.
@@ -106,6 +122,8 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
         kerasdl.errors.RunFolderInUseError: another process is training into ``run_dir``.
         kerasdl.errors.NonFiniteLossError: when the loss turns NaN or infinite.
         kerasdl.errors.CheckpointError: when resuming is impossible.
+        RuntimeError: ``KERAS_DISTRIBUTION_NUM_PROCESSES`` asks for several processes but
+            ``keras.distribution.initialize()`` was not called first.
 
     Example:
 
@@ -126,13 +144,21 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
         overwrite=overwrite, checkpoint_every=checkpoint_every,
         keep_checkpoints=keep_checkpoints, seed=seed, shuffle=shuffle,
         deterministic=deterministic, mixed_precision=mixed_precision,
-        jit_compile=jit_compile, steps_per_execution=steps_per_execution,
-        class_weight=class_weight, verbose=verbose, plots=plots)
+        jit_compile=jit_compile, distribution=distribution,
+        steps_per_execution=steps_per_execution, class_weight=class_weight, verbose=verbose,
+        plots=plots)
+    placement = resolve_distribution(settings.distribution)
     if settings.run_dir is None:
-        return fit_run(model, data, settings).result
-    with open_run_folder(settings.run_dir, resume=settings.resume, overwrite=settings.overwrite,
-                         checkpoints=settings.checkpoints) as folder:
-        run = fit_run(model, data, settings, folder)
+        return fit_run(model, data, settings, placement=placement).result
+    folder_options = dict(resume=settings.resume, overwrite=settings.overwrite,
+                          checkpoints=settings.checkpoints)
+    if not placement.is_chief:  # process 0 writes the folder; this one trains along
+        folder = follow_run_folder(settings.run_dir, **folder_options)
+        result = fit_run(model, data, settings, folder, placement=placement).result
+        result.run_dir = None  # this process wrote no run folder
+        return result
+    with open_run_folder(settings.run_dir, **folder_options) as folder:
+        run = fit_run(model, data, settings, folder, placement=placement)
         write_run_folder(run, settings)
     run.result.timings["wall_s"] = time.perf_counter() - t_start
     return run.result

@@ -18,7 +18,7 @@ from kerasdl import io
 from kerasdl.validation import (check_bool, check_choice, check_int, check_number,
                                 check_positive_int, check_type, describe, normalize_name)
 
-__all__ = ["COMMON_DEFAULTS", "resolve_settings", "run_folder", "train_options",
+__all__ = ["COMMON_DEFAULTS", "TRAIN_PASSTHROUGH", "resolve_settings", "run_folder", "train_options",
            "with_channels", "one_hot_labels", "augment_spec", "label_format", "finish_single",
            "finish_multi", "jsonable_settings", "save_csv", "new_figure"]
 
@@ -34,6 +34,10 @@ COMMON_DEFAULTS = {
     "overwrite": False,
 }
 
+# Settings of ``kerasdl.train`` that every recipe takes besides its DEFAULTS and forwards as
+# they are (how the run is placed, not what it trains): ``kerasdl run --distribution``.
+TRAIN_PASSTHROUGH = {"distribution": None}
+
 # Settings that take values of several kinds; kerasdl validates them where they are used.
 _FLEXIBLE = {"optimizer", "learning_rate", "augment", "early_stopping", "data_dir", "run_dir",
              "schedule"}
@@ -46,7 +50,9 @@ def resolve_settings(recipe, defaults, overrides):
     default (int settings take integers, not bools; float settings numbers; tuple settings a
     list or tuple, or one number for a one-entry tuple; bool settings True/False); settings
     whose default is None and the flexible ones accept what kerasdl accepts there. ``data``
-    takes a ``kerasdl.data.Dataset``, a dataset name or an ``.npz`` path (read here).
+    takes a ``kerasdl.data.Dataset``, a dataset name or an ``.npz`` path (read here). The
+    settings of ``TRAIN_PASSTHROUGH`` (``distribution``) are taken by every recipe and
+    reach ``kerasdl.train`` as they are.
 
     Returns:
         A new dict holding every setting.
@@ -58,6 +64,9 @@ def resolve_settings(recipe, defaults, overrides):
     settings = dict(defaults)
     for raw_key, value in overrides.items():
         key = normalize_name(raw_key)
+        if key in TRAIN_PASSTHROUGH and key not in defaults:
+            settings[key] = value  # kerasdl.train checks it, before any work
+            continue
         if key not in defaults:
             matches = difflib.get_close_matches(key, list(defaults), n=3, cutoff=0.5)
             hint = f" Did you mean {' or '.join(repr(m) for m in matches)}?" if matches else ""
@@ -188,12 +197,16 @@ def run_folder(recipe, settings, *, sub_runs=()):
 
 
 def train_options(settings):
-    """``resume`` / ``overwrite`` for ``kerasdl.train``, each only when it is set.
+    """``resume`` / ``overwrite`` (and ``distribution``) for ``kerasdl.train``, each only
+    when it is set.
 
     (Given only when set, so a recipe also runs on a ``kerasdl.train`` without them.)
     """
-    return {key: settings[key] for key in ("resume", "overwrite")
-            if settings[key] is not False}
+    options = {key: settings[key] for key in ("resume", "overwrite")
+               if settings[key] is not False}
+    options.update({key: settings[key] for key in TRAIN_PASSTHROUGH
+                    if settings.get(key) is not None})
+    return options
 
 
 def with_channels(data):

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -293,6 +294,11 @@ class Checkpoint(keras.callbacks.Callback):
         run_info: settings stored with each checkpoint (seed, batch size...). Defaults to
             None.
 
+    Attributes:
+        writes: False keeps the bookkeeping (history, resume position) but keeps no file
+            (each is written to a temporary folder and deleted): a process of a data
+            parallel run other than process 0.
+
     Example:
 
     >>> ckpt = Checkpoint("/tmp/kerasdl_doc_ckpts", every=50)
@@ -324,6 +330,7 @@ class Checkpoint(keras.callbacks.Callback):
         self._batches_done = 0
         self._batches_per_epoch = None
         self._last_saved_step = None
+        self.writes = True
 
     # -------------------------------------------------------------- used by train()
     def resume_from(self, meta, arrays):
@@ -351,8 +358,9 @@ class Checkpoint(keras.callbacks.Callback):
 
     # -------------------------------------------------------------- keras hooks
     def on_train_begin(self, logs=None):
-        self.directory.mkdir(parents=True, exist_ok=True)
-        remove_stale_temporaries(self.directory)
+        if self.writes:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            remove_stale_temporaries(self.directory)
         steps = (self.params or {}).get("steps")
         if self._batches_per_epoch is None:
             self._batches_per_epoch = self.run_info.get("batches_per_epoch", steps)
@@ -423,7 +431,7 @@ class Checkpoint(keras.callbacks.Callback):
         if partial:
             metric_vars = model.metrics_variables
             for i, v in enumerate(metric_vars):
-                arrays[f"metric/{i}"] = np.asarray(keras.ops.convert_to_numpy(v.value))
+                arrays[f"metric/{i}"] = np.asarray(keras.ops.convert_to_numpy(v))
             meta["n_metric_variables"] = len(metric_vars)
         for name, cb in self.stateful_callbacks.items():
             state, cb_arrays = cb.get_state()
@@ -431,8 +439,14 @@ class Checkpoint(keras.callbacks.Callback):
             for k, a in cb_arrays.items():
                 arrays[f"cb/{name}/{k}"] = np.asarray(a)
         path = self.directory / checkpoint_name(epoch, batch)
-        write_checkpoint(path, model, meta=meta, arrays=arrays)
         self._last_saved_step = meta["global_step"]
+        if not self.writes:  # process 0 of a data parallel run writes this checkpoint; the
+            # others do the same work into a throwaway folder, since saving a model placed
+            # over several JAX processes takes collective steps every process must join
+            with tempfile.TemporaryDirectory(prefix="kerasdl-ckpt-") as scratch:
+                write_checkpoint(Path(scratch) / path.name, model, meta=meta, arrays=arrays)
+            return path
+        write_checkpoint(path, model, meta=meta, arrays=arrays)
         self.saved.append(path)
         for old in list_checkpoints(self.directory)[:-self.keep]:
             try:

@@ -126,9 +126,10 @@ def _stateful(callbacks):
             if hasattr(cb, "get_state") and hasattr(cb, "set_state")}
 
 
-def build_callbacks(model, settings, feed, *, checkpoints, info, resume_point):
+def build_callbacks(model, settings, feed, *, checkpoints, info, resume_point, writes=True):
     """Assemble the run's callbacks (NaN guard, user's, early stopping, throughput, history
-    or checkpoints) into one :class:`RunCallbacks`; a resumed run gets its states back."""
+    or checkpoints) into one :class:`RunCallbacks`; a resumed run gets its states back.
+    With ``writes=False`` (a data parallel process other than 0) no checkpoint is written."""
     es = early_stopping_callback(settings.early_stopping, feed.parts.x_val is not None)
     user = list(settings.callbacks)
     throughput = ThroughputLogger(samples_per_epoch=feed.n_train,
@@ -139,6 +140,7 @@ def build_callbacks(model, settings, feed, *, checkpoints, info, resume_point):
                       stateful_callbacks=_stateful(([es] if es is not None else []) + user),
                       run_info=info)
     ckpt.throughput = throughput
+    ckpt.writes = writes
     if resume_point is not None:
         ckpt.resume_from(resume_point.meta, resume_point.arrays)
     tracker = ckpt if checkpoints is not None else _HistoryOnly(ckpt)

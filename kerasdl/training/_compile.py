@@ -42,7 +42,7 @@ def compile_arguments(model):
 
 
 def _loss_and_metrics(model, settings, parts):
-    previous = compile_arguments(model) or {}
+    previous = compile_arguments(model) or {}  # the user's model (not its distributed copy)
     loss, metrics = settings.loss, settings.metrics
     prev_loss = previous.get("loss")
     if loss == "auto":
@@ -115,9 +115,16 @@ def apply_precision(model, policy):
         layer.dtype_policy = policy
 
 
-def compile_model(model, settings, feed):
-    """Compile ``model`` for the run (see :class:`Compiled`); builds the optimizer too."""
-    loss, metrics = _loss_and_metrics(model, settings, feed.parts)
+def compile_model(model, settings, feed, *, previous=None, weighted_metrics=False):
+    """Compile ``model`` for the run (see :class:`Compiled`); builds the optimizer too.
+
+    ``previous`` is the model whose compiled loss and metrics ``"auto"`` keeps (the user's
+    model, when ``model`` is its copy for data parallel training). With
+    ``weighted_metrics`` the metrics are compiled as Keras's weighted metrics, so the
+    zero-weight samples that pad a batch for the replicas count for nothing.
+    """
+    loss, metrics = _loss_and_metrics(previous if previous is not None else model, settings,
+                                      feed.parts)
     opt, schedule_config, learning_rate = _optimizer(
         settings, settings.epochs * feed.batches_per_epoch)
     precision = _resolve_precision(settings.mixed_precision)
@@ -126,7 +133,9 @@ def compile_model(model, settings, feed):
         if precision == "mixed_float16" and not isinstance(
                 opt, keras.optimizers.LossScaleOptimizer):
             opt = keras.optimizers.LossScaleOptimizer(opt)  # float16 gradients underflow
-    model.compile(optimizer=opt, loss=loss, metrics=metrics, jit_compile=settings.jit_compile,
+    model.compile(optimizer=opt, loss=loss, metrics=None if weighted_metrics else metrics,
+                  weighted_metrics=metrics if weighted_metrics else None,
+                  jit_compile=settings.jit_compile,
                   steps_per_execution=settings.steps_per_execution)
     if not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)

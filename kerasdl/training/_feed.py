@@ -7,8 +7,9 @@ import keras
 import numpy as np
 
 from kerasdl._validation import describe, normalize_name
-from kerasdl.training._labels import check_targets_fit_head
 from kerasdl.training._data import EpochBatches, Parts, check_fits_model, prepare_data
+from kerasdl.training._distribution import PaddedBatches, Placement
+from kerasdl.training._labels import check_targets_fit_head
 
 __all__ = ["Feed", "prepare_feed", "class_sample_weights"]
 
@@ -82,25 +83,35 @@ class Feed:
     batches_per_epoch: int
     epoch_batches: EpochBatches = None
     use_tf_data: bool = False
+    placement: Placement = None
+
+    def _placed(self, source):
+        """``source`` with its batches padded for the replicas (data parallel runs)."""
+        if self.placement is None or not self.placement.distributed:
+            return source
+        return PaddedBatches(source, self.placement)
 
     def epoch_source(self):
         """What ``fit`` trains on for whole epochs."""
         if self.epoch_batches is None:
-            return self.parts.train_sequence
-        return self.epoch_batches.as_tf_dataset() if self.use_tf_data else self.epoch_batches
+            return self._placed(self.parts.train_sequence)
+        if self.use_tf_data:
+            return self.epoch_batches.as_tf_dataset()
+        return self._placed(self.epoch_batches)
 
     def rest_of_epoch(self, epoch, start_batch):
         """The batches of ``epoch`` from ``start_batch`` on, as ``(fit input, EpochBatches)``
         (the second is None for a user PyDataset)."""
         if self.epoch_batches is None:
-            return _OffsetSequence(self.parts.train_sequence, start_batch), None
+            rest = _OffsetSequence(self.parts.train_sequence, start_batch)
+            return self._placed(rest), None
         full = self.epoch_batches
         partial = EpochBatches(full.x, full.y, full.batch_size, seed=full.seed,
                                shuffle=full.shuffle, sample_weight=full.sample_weight,
                                start_batch=start_batch, chunk_size=full.chunk_size,
                                x_dtype=full.x_dtype)
         partial.set_epoch(epoch)
-        return (partial.as_tf_dataset() if self.use_tf_data else partial), partial
+        return (partial.as_tf_dataset() if self.use_tf_data else self._placed(partial)), partial
 
 
 def _batch_size(settings, n_train):
@@ -111,8 +122,9 @@ def _batch_size(settings, n_train):
     return min(settings.batch_size or 32, n_train)
 
 
-def prepare_feed(model, data, settings):
-    """Check ``data`` against ``model`` and plan the batches (see :class:`Feed`).
+def prepare_feed(model, data, settings, placement=None):
+    """Check ``data`` against ``model`` and plan the batches (see :class:`Feed`); under a
+    data parallel ``placement`` the batches are padded for its replicas.
 
     Raises:
         TypeError / ValueError: for data that does not fit the model or the settings.
@@ -127,7 +139,7 @@ def prepare_feed(model, data, settings):
             raise ValueError(f"`optimizer={settings.optimizer_spec!r}` sets the batch size, "
                              f"which a PyDataset fixes itself; use 'minibatch_sgd'.")
         return Feed(parts=parts, batch_size=None, n_train=None,
-                    batches_per_epoch=len(parts.train_sequence))
+                    batches_per_epoch=len(parts.train_sequence), placement=placement)
     n_train = parts.n_train
     batch_size = _batch_size(settings, n_train)
     weights = class_sample_weights(settings.class_weight, parts.y_train, parts.task,
@@ -135,8 +147,10 @@ def prepare_feed(model, data, settings):
     batches = EpochBatches(parts.x_train, parts.y_train, batch_size, seed=settings.seed,
                            shuffle=settings.shuffle, sample_weight=weights,
                            chunk_size=parts.chunk_size, x_dtype=parts.x_dtype)
+    # a data parallel run pads its batches in Python (PaddedBatches), not in tf.data
     use_tf_data = (keras.backend.backend() == "tensorflow" and _in_memory(parts.x_train)
-                   and _in_memory(parts.y_train))
+                   and _in_memory(parts.y_train)
+                   and (placement is None or not placement.distributed))
     return Feed(parts=parts, batch_size=batch_size, n_train=n_train,
                 batches_per_epoch=-(-n_train // batch_size), epoch_batches=batches,
-                use_tf_data=use_tf_data)
+                use_tf_data=use_tf_data, placement=placement)

@@ -2,6 +2,8 @@
 
 import time
 
+from kerasdl.training._distribution import padded_arrays
+
 __all__ = ["fit_epochs"]
 
 
@@ -31,9 +33,14 @@ def _fit_epochs(model, settings, feed, callbacks, resume_point):
     """
     one_run, throughput, parts = callbacks.one_run, callbacks.throughput, feed.parts
     val = (parts.x_val, parts.y_val) if parts.x_val is not None else None
-    fit_kwargs = dict(validation_data=val, verbose=settings.verbose,
-                      callbacks=[one_run], shuffle=False,
-                      validation_batch_size=max(feed.batch_size or 32, 32))
+    val_batch, verbose, placement = max(feed.batch_size or 32, 32), settings.verbose, \
+        feed.placement
+    if placement is not None and placement.distributed:
+        if val is not None:  # padded for the replicas; exact loss and metrics
+            val, val_batch = padded_arrays(*val, val_batch, placement)
+        verbose = verbose if placement.is_chief else 0
+    fit_kwargs = dict(validation_data=val, verbose=verbose, callbacks=[one_run], shuffle=False,
+                      validation_batch_size=val_batch)
     epochs = settings.epochs
     epoch = resume_point.epoch if resume_point is not None else 0
     start_batch = resume_point.batch if resume_point is not None else 0

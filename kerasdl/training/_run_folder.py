@@ -27,7 +27,7 @@ from pathlib import Path
 from kerasdl.callbacks import list_checkpoints
 from kerasdl.errors import RunFolderInUseError
 
-__all__ = ["RunFolder", "open_run_folder", "run_state", "LOCK_NAME", "CHECKPOINT_DIR",
+__all__ = ["RunFolder", "open_run_folder", "follow_run_folder", "run_state", "LOCK_NAME", "CHECKPOINT_DIR",
            "RUN_FILES"]
 
 LOCK_NAME = ".kerasdl.lock"
@@ -236,3 +236,29 @@ def open_run_folder(run_dir, *, resume=False, overwrite=False, checkpoints=True)
         _release(fd, path / LOCK_NAME)
         if created and not any(path.iterdir()):
             path.rmdir()  # a run refused before writing anything leaves no empty folder
+
+
+def follow_run_folder(run_dir, *, resume=False, overwrite=False, checkpoints=True):
+    """The run folder as a process other than the writer sees it (data parallel training
+    over several processes: only process 0 holds the lock and writes).
+
+    Nothing is locked, created or deleted; the decision to resume is the writer's: True for
+    ``resume=True``, for ``"auto"`` when checkpoints exist; False with ``overwrite`` (the
+    writer deletes the old run) and for an empty folder.
+
+    Raises:
+        ValueError: the folder holds a run and neither ``resume`` nor ``overwrite`` is set
+            (the writer refuses it too).
+    """
+    path = Path(run_dir)
+    ckpt_dir = path / CHECKPOINT_DIR if checkpoints else None
+    if overwrite:
+        return RunFolder(path=path, checkpoints=ckpt_dir, resume=False)
+    resumable = ckpt_dir is not None and bool(list_checkpoints(ckpt_dir))
+    if resume is True or (resume == "auto" and resumable):
+        return RunFolder(path=path, checkpoints=ckpt_dir, resume=True)
+    previous = _previous_run(path, ckpt_dir) if path.is_dir() else None
+    if previous is not None and resume is False:
+        raise ValueError(f"`run_dir` {str(path)!r} {previous}. Pass resume=True to continue "
+                         f"it, overwrite=True to start it again, or choose a new run_dir.")
+    return RunFolder(path=path, checkpoints=ckpt_dir, resume=False)

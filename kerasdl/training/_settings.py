@@ -7,6 +7,7 @@ import keras
 
 from kerasdl._validation import (check_bool, check_choice, check_param, check_positive_int,
                                  check_type, describe, normalize_name, unknown_name_error)
+from kerasdl.training._distribution import check_distribution
 from kerasdl.training._optimizers import optimizer_batch_size, parse_optimizer_spec
 
 __all__ = ["TrainSettings", "check_loss"]
@@ -141,6 +142,7 @@ class TrainSettings:
     deterministic: bool = False
     mixed_precision: object = "auto"
     jit_compile: object = "auto"
+    distribution: object = None
     steps_per_execution: int = 1
     class_weight: object = None
     verbose: int = 1
@@ -152,8 +154,8 @@ class TrainSettings:
                validation_split=None, early_stopping=False, callbacks=(), run_dir=None,
                resume=False, overwrite=False, checkpoint_every="epoch", keep_checkpoints=2,
                seed=0, shuffle=True, deterministic=False, mixed_precision="auto",
-               jit_compile="auto", steps_per_execution=1, class_weight=None, verbose=1,
-               plots=True):
+               jit_compile="auto", distribution=None, steps_per_execution=1,
+               class_weight=None, verbose=1, plots=True):
         """Validate ``train``'s keyword arguments; raises TypeError/ValueError naming one."""
         epochs = check_param("epochs", epochs)
         batch_size = check_param("batch_size", batch_size, allow_none=True)
@@ -178,6 +180,7 @@ class TrainSettings:
             mixed_precision=_check_precision(mixed_precision),
             jit_compile=(jit_compile if jit_compile == "auto"
                          else check_bool("jit_compile", jit_compile)),
+            distribution=check_distribution(distribution),
             steps_per_execution=check_param("steps_per_execution", steps_per_execution),
             class_weight=class_weight, verbose=check_param("verbose", verbose),
             plots=check_bool("plots", plots))

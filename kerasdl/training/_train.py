@@ -1,7 +1,11 @@
 """The core of ``kerasdl.train``: a run as named phases, from settings to its result.
 
-    settings -> data -> randomness -> compile -> resume -> callbacks -> fit -> evaluation
-    -> result
+    settings -> distribution -> data -> randomness -> compile -> resume -> callbacks -> fit
+    -> evaluation -> result
+
+Under a data parallel distribution the phases from compile to fit run inside its scope, on
+the model placed on the replicas (``place_model``); the trained weights come back to the
+user's model, which is evaluated on one device (exact metrics, the same on every process).
 
 Each phase is a small module of this package with its own tests. Writing the run folder is
 not a phase of training: ``kerasdl.workflow.train`` hands this module's result to
@@ -14,7 +18,8 @@ import keras
 
 from kerasdl._validation import check_type
 from kerasdl.training._callbacks import build_callbacks, describe_es
-from kerasdl.training._compile import compile_model
+from kerasdl.training._compile import apply_precision, compile_model
+from kerasdl.training._distribution import gather_model, place_model, resolve_distribution
 from kerasdl.training._evaluate import evaluate_run
 from kerasdl.training._feed import class_sample_weights as _class_sample_weights  # noqa: F401
 from kerasdl.training._feed import prepare_feed
@@ -26,7 +31,7 @@ from kerasdl.training._resume import resume_run, run_info
 __all__ = ["fit_run"]
 
 
-def fit_run(model, data, settings, folder=None):
+def fit_run(model, data, settings, folder=None, *, placement=None):
     """Train ``model`` on ``data`` with validated ``settings`` (a ``TrainSettings``).
 
     Args:
@@ -34,24 +39,34 @@ def fit_run(model, data, settings, folder=None):
         data: what ``kerasdl.train`` accepts as ``data``.
         settings: a :class:`kerasdl.training.internal.TrainSettings`.
         folder: the locked :class:`RunFolder` of the run (checkpoints, resume), or None.
+        placement: the run's :class:`Placement` (``resolve_distribution``), or None to
+            resolve ``settings.distribution`` here.
 
     Returns:
         A :class:`TrainingRun` (the ``RunResult`` and the data, for the run folder).
     """
     t_start = time.perf_counter()
     check_type("model", model, keras.Model)
-    feed = prepare_feed(model, data, settings)
+    if placement is None:
+        placement = resolve_distribution(settings.distribution)
+    feed = prepare_feed(model, data, settings, placement)
+    placement.check_batch_size(feed.batch_size)
     seed_run(settings)
-    compiled = compile_model(model, settings, feed)
-    info = run_info(settings, feed)
     checkpoints = folder.checkpoints if folder is not None else None
-    resumed = (resume_run(model, checkpoints, info, feed.parts)
-               if folder is not None and folder.resume else None)
-    if resumed is None:
-        seed_model_states(model, settings.seed)
-    callbacks = build_callbacks(model, settings, feed, checkpoints=checkpoints, info=info,
-                                resume_point=resumed)
-    fit_s = fit_epochs(model, settings, feed, callbacks, resumed)
+    info = run_info(settings, feed)
+    with placement.scope():
+        trained = place_model(model, placement)
+        compiled = compile_model(trained, settings, feed, previous=model,
+                                 weighted_metrics=placement.distributed)
+        resumed = (resume_run(trained, checkpoints, info, feed.parts)
+                   if folder is not None and folder.resume else None)
+        if resumed is None:
+            seed_model_states(trained, settings.seed)
+        callbacks = build_callbacks(trained, settings, feed, checkpoints=checkpoints, info=info,
+                                    resume_point=resumed, writes=placement.is_chief)
+        fit_s = fit_epochs(trained, settings, feed, callbacks, resumed)
+    if placement.distributed:
+        model = _trained_locally(model, trained, compiled)
     evaluation, metrics = evaluate_run(model, feed.parts, feed.batch_size)
     tracker, throughput, es = callbacks.tracker, callbacks.throughput, callbacks.early_stopping
     timings = {
@@ -61,7 +76,8 @@ def fit_run(model, data, settings, folder=None):
         "fit_s": fit_s,
     }
     resumed_from = resumed.info if resumed is not None else None
-    config = run_config(model, settings, feed, compiled, describe_es(es), resumed_from)
+    config = run_config(trained, settings, feed, compiled, describe_es(es), resumed_from)
+    config["distribution"] = placement.describe()
     timings["wall_s"] = time.perf_counter() - t_start
     result = RunResult(
         model=model, history={k: list(v) for k, v in tracker.history.items()},
@@ -70,3 +86,22 @@ def fit_run(model, data, settings, folder=None):
                 "early_stopping": describe_es(es, final=True),
                 "checkpoints": [str(p) for p in callbacks.checkpoint.saved]})
     return TrainingRun(result=result, data=report_data(feed.parts))
+
+
+def _trained_locally(model, trained, compiled):
+    """The user's ``model`` with the weights ``trained`` learned on the replicas, on one
+    device, compiled with the run's loss and plain metrics (for evaluation)."""
+    local = gather_model(model, trained)
+    if compiled.precision:
+        apply_precision(local, compiled.precision)
+    optimizer = trained.optimizer if local is trained else _fresh(trained.optimizer)
+    local.compile(optimizer=optimizer, loss=compiled.loss, metrics=compiled.metrics)
+    return local
+
+
+def _fresh(optimizer):
+    """An optimizer of the same settings (evaluation does not use it)."""
+    try:
+        return keras.optimizers.deserialize(keras.optimizers.serialize(optimizer))
+    except (TypeError, ValueError):
+        return "sgd"
