@@ -278,6 +278,8 @@ def _check_same_training(out, replicas, engine):
     assert out["bad"].startswith(f"`batch_size` 1 is smaller than the {replicas} replicas")
 
 
+# The children pick their own backend: run once (the TensorFlow run in CI).
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("backend, replicas, engine", [
     pytest.param("jax", 4, "keras.distribution.DataParallel",
                  marks=pytest.mark.skipif(not HAS["jax"], reason="jax is not installed")),
@@ -310,6 +312,7 @@ print(json.dumps({"metrics": result.metrics, "history": result.history,
 """
 
 
+@pytest.mark.backend_independent
 @pytest.mark.skipif(not HAS["jax"], reason="jax is not installed")
 def test_two_jax_processes_train_alike_and_process_0_writes(children):
     first, second = (_result(children[f"worker{i}"][0]) for i in range(2))
