@@ -475,3 +475,41 @@ def save_weights(model, path, *, overwrite=True):
     with atomic_path(p, suffix=".weights.h5") as tmp:
         model.save_weights(tmp)
     return p
+
+
+def load_config_model(path, member="config.json", *, custom_objects=None):
+    """Rebuild the model that the JSON ``member`` of the archive at ``path`` describes.
+
+    The same checks as :func:`load_model` (archive structure, resource limits, a config
+    that would run code) and Keras's safe mode; no weights are read (the caller assigns
+    them). For archives that hold a model config but no ``.keras`` weights file, such as
+    kerasdl's checkpoints.
+
+    Returns:
+        The built (and, when the config holds a compile config, compiled) ``keras.Model``.
+
+    Raises:
+        kerasdl.errors.DamagedFileError / SecurityError: as :func:`load_model`.
+    """
+    p = _check_path(path)
+    zf = I.check_zip(p)
+    try:
+        config = I.member_json(zf, member, p)
+    finally:
+        zf.close()
+    if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
+        raise I.damaged(p, "its model config does not describe a Keras object")
+    _register_kerasdl_objects()
+    I.check_config(config, p, custom_objects=custom_objects, where=member)
+    import keras
+    from kerasdl._keras_compat import safe_mode_scope
+
+    try:
+        with safe_mode_scope(True):
+            return keras.saving.deserialize_keras_object(config, custom_objects=custom_objects,
+                                                         safe_mode=True)
+    except Exception as e:  # noqa: BLE001 - re-raised unchanged unless translated
+        new = _translate(e, p)
+        if new is None:
+            raise
+        raise new from e
