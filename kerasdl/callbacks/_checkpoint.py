@@ -360,6 +360,7 @@ class Checkpoint(keras.callbacks.Callback):
         self._batches_per_epoch = None
         self._last_saved_step = None
         self._config_json = None  # the model's config, serialized once per run
+        self.write_s = 0.0  # seconds spent writing checkpoints in this run
 
     # -------------------------------------------------------------- used by train()
     def resume_from(self, meta, arrays):
@@ -466,10 +467,12 @@ class Checkpoint(keras.callbacks.Callback):
             meta["callbacks"][name] = state
             for k, a in cb_arrays.items():
                 arrays[f"cb/{name}/{k}"] = np.asarray(a)
+        t_write = time.perf_counter()
         path = self.directory / checkpoint_name(epoch, batch)
         if self._config_json is None:
             self._config_json = model_config_json(model)
         write_checkpoint(path, model, meta=meta, arrays=arrays, config_json=self._config_json)
+        self.write_s += time.perf_counter() - t_write
         self._last_saved_step = meta["global_step"]
         self.saved.append(path)
         for old in list_checkpoints(self.directory)[:-self.keep]:
