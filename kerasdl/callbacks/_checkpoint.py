@@ -217,10 +217,10 @@ def read_checkpoint(path):
 def load_checkpoint_model(path):
     """Load a checkpoint as a full Keras model, safely (no code from the file runs).
 
-    The archive and the model config are inspected first, as :func:`kerasdl.load_model`
-    does with ``trust_source=False``, and Keras rebuilds the model in safe mode; the
-    weights, optimizer and seed states are then put back. This is the one place where a
-    checkpoint is opened as a model.
+    The checkpoint goes through :func:`kerasdl.load_model` with ``trust_source=False``:
+    the archive and the model config are inspected first and Keras rebuilds the model in
+    safe mode (with the weights and optimizer state); the seed states are put back too.
+    This is the one place where a checkpoint is opened as a model.
 
     Returns:
         The ``keras.Model`` saved in the checkpoint (compiled, with its optimizer state).
@@ -229,15 +229,12 @@ def load_checkpoint_model(path):
         CheckpointError: for a missing, damaged or non-kerasdl checkpoint.
         kerasdl.errors.SecurityError: when the checkpoint's config would run code.
     """
+    from kerasdl.saving import load_model
+
     meta, arrays = read_checkpoint(path)  # structure and CRC checks, with kerasdl's error
-    if meta["format"] == 1:
-        from kerasdl.saving import load_model
-
-        return load_model(path, trust_source=False)
-    from kerasdl.saving.internal import load_config_model
-
-    model = load_config_model(path, CONFIG_MEMBER)
-    restore_checkpoint(model, path, meta, arrays)
+    model = load_model(path, trust_source=False)  # either format
+    if meta["format"] != 1:
+        restore_checkpoint(model, path, meta, arrays)  # the seed states too
     return model
 
 
