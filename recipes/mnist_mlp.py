@@ -19,8 +19,9 @@ process): over seeds 0-4 on TensorFlow 90.4% mean test accuracy against the book
 script's 89.8% (with the book's batch 128 and constant rate the recipe averaged 88.3%).
 Seed 0: 90.4% vs 89.1% on TensorFlow, 90.9% vs 90.4% on JAX, 90.7% vs 90.4% on PyTorch.
 Time, whole call (run folder included) over the book script's, one run each on a heavily
-loaded 2-core CPU: 1.15x on JAX, 1.73x on TensorFlow, 2.11x on PyTorch -- the goal of
-<= 1.2x is met on JAX only (``benchmarks/README.md``).
+loaded 2-core CPU: 1.15x on JAX, 1.73x on TensorFlow (1.22-2.77x in three more runs at a
+lower load), 2.11x on PyTorch -- the goal of <= 1.2x is met on JAX only
+(``benchmarks/README.md``).
 
 Settings:
     val: the fraction of the training part held out for validation (None: none). Defaults to None.
