@@ -77,7 +77,9 @@ class _SourceCheckoutRecipes:
     its root, where the checkout's ``kerasdl/`` shadows the installed one), that folder sits
     beside the package instead; this finder maps ``kerasdl.recipes`` onto it. It is only
     installed when the package has no ``recipes`` sub-package of its own, and it is
-    consulted after the regular finders.
+    consulted before the other finders: an editable install of another checkout maps
+    ``kerasdl.recipes`` onto *that* checkout's folder, and the recipes must come from the
+    same checkout as the ``kerasdl`` package that was imported.
     """
 
     def __init__(self, folder):
@@ -100,7 +102,7 @@ def _map_source_checkout_recipes():
     if (here / "recipes").is_dir() or not (folder / "__init__.py").is_file():
         return
     if not any(isinstance(f, _SourceCheckoutRecipes) for f in sys.meta_path):
-        sys.meta_path.append(_SourceCheckoutRecipes(folder))
+        sys.meta_path.insert(0, _SourceCheckoutRecipes(folder))
 
 
 _map_source_checkout_recipes()

@@ -3,6 +3,7 @@
 Nothing here imports a backend at module import time.
 """
 
+import functools
 import importlib.util
 import os
 
@@ -74,6 +75,13 @@ def has_accelerator():
 
 def versions():
     """Versions of kerasdl and the packages it runs on (None where not installed)."""
+    return dict(_versions())
+
+
+@functools.lru_cache(maxsize=1)
+def _versions():
+    # read once per process: each lookup scans the installed distributions (~30 ms each
+    # on a busy CPU, 8 packages, twice per run: the run config and the run folder's)
     from importlib.metadata import PackageNotFoundError, version
 
     from kerasdl._version import __version__

@@ -305,6 +305,9 @@ def load_model(path, *, trust_source=False, custom_objects=None, compile=True):
     compile = V.check_bool("compile", compile)
     info = check_model_file(path, trust_source=trust_source, custom_objects=custom_objects)
     p = info["path"]
+    if info["format"] == "keras" and _is_kerasdl_checkpoint(p):
+        return load_config_model(p, custom_objects=custom_objects, trust_source=trust_source,
+                                 compile=compile)
     import keras
     from kerasdl._keras_compat import safe_mode_scope
 
@@ -475,3 +478,89 @@ def save_weights(model, path, *, overwrite=True):
     with atomic_path(p, suffix=".weights.h5") as tmp:
         model.save_weights(tmp)
     return p
+
+
+_CHECKPOINT_STATE = "kerasdl_state.npz"  # kerasdl.callbacks' checkpoints (format 2)
+
+
+def _is_kerasdl_checkpoint(p):
+    """A kerasdl checkpoint holds its weights as arrays, not as a ``model.weights.h5``."""
+    import zipfile
+
+    with zipfile.ZipFile(p) as zf:
+        names = set(zf.namelist())
+    return _CHECKPOINT_STATE in names and "model.weights.h5" not in names
+
+
+def _checkpoint_arrays(p):
+    import io
+    import zipfile
+
+    import numpy as np
+
+    with zipfile.ZipFile(p) as zf, np.load(io.BytesIO(zf.read(_CHECKPOINT_STATE)),
+                                           allow_pickle=False) as npz:
+        return {k: npz[k] for k in npz.files}
+
+
+def load_config_model(path, member="config.json", *, custom_objects=None, trust_source=False,
+                      compile=True):
+    """Rebuild the model that the JSON ``member`` of the archive at ``path`` describes.
+
+    The same checks as :func:`load_model` (archive structure, resource limits, a config
+    that would run code) and Keras's safe mode. For archives that hold a model config but
+    no ``.keras`` weights file: kerasdl's checkpoints, whose weights (``weight/i``, in
+    ``model.weights`` order) and optimizer variables (``optimizer/i``) are put back here
+    when the archive holds them.
+
+    Returns:
+        The built (with ``compile``, compiled when the config holds a compile config)
+        ``keras.Model``.
+
+    Raises:
+        kerasdl.errors.DamagedFileError / SecurityError: as :func:`load_model`.
+    """
+    p = _check_path(path)
+    zf = I.check_zip(p)
+    try:
+        config = I.member_json(zf, member, p)
+    finally:
+        zf.close()
+    if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
+        raise I.damaged(p, "its model config does not describe a Keras object")
+    if not compile:
+        config = {k: v for k, v in config.items() if k != "compile_config"}
+    _register_kerasdl_objects()
+    if not trust_source:
+        I.check_config(config, p, custom_objects=custom_objects, where=member)
+    import keras
+    from kerasdl._keras_compat import safe_mode_scope
+
+    try:
+        with safe_mode_scope(not trust_source):
+            model = keras.saving.deserialize_keras_object(
+                config, custom_objects=custom_objects, safe_mode=not trust_source)
+        if _is_kerasdl_checkpoint(p):
+            _assign_checkpoint_arrays(model, _checkpoint_arrays(p))
+        return model
+    except Exception as e:  # noqa: BLE001 - re-raised unchanged unless translated
+        new = _translate(e, p)
+        if new is None:
+            raise
+        raise new from e
+
+
+def _assign_checkpoint_arrays(model, arrays):
+    weights = [arrays[f"weight/{i}"] for i in range(len(model.weights))]
+    for v, a in zip(model.weights, weights):
+        if tuple(v.shape) != a.shape:
+            raise ValueError(f"weight {v.path!r} has shape {tuple(v.shape)} in the model but "
+                             f"{a.shape} in the file")
+        v.assign(a)
+    opt = getattr(model, "optimizer", None)
+    if opt is None or not any(k.startswith("optimizer/") for k in arrays):
+        return
+    if not opt.built:
+        opt.build(model.trainable_variables)
+    for i, v in enumerate(opt.variables):
+        v.assign(arrays[f"optimizer/{i}"])

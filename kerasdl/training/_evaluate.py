@@ -81,13 +81,14 @@ def evaluate(model, data, *, batch_size=256, task=None, class_names=None, verbos
     else:
         model.compile(optimizer="sgd", loss=default_loss(task, label_format),
                       metrics=default_metrics(task))
-    results = model.evaluate(x, y, batch_size=batch_size, verbose=verbose, return_dict=True)
-    out = {k: float(v) for k, v in results.items()}
     if task not in ("binary", "multiclass"):
-        return out
+        results = model.evaluate(x, y, batch_size=batch_size, verbose=verbose,
+                                 return_dict=True)
+        return {k: float(v) for k, v in results.items()}
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
-    probs = np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
+    probs = predict_padded(model, x, batch_size, verbose)
+    out = _compiled_scores(model, x, y, probs, batch_size, verbose)
     if task == "binary":
         pred = (probs.reshape(len(probs), -1)[:, 0] > 0.5).astype(int)
         k = 2
@@ -113,6 +114,41 @@ def evaluate(model, data, *, batch_size=256, task=None, class_names=None, verbos
     return out
 
 
+def predict_padded(model, x, batch_size, verbose=0):
+    """``model.predict`` in batches of one shape: the last batch of an in-memory array is
+    padded with the first rows (their outputs are dropped), so a compiling backend (JAX's
+    XLA, TF's tracing) builds one program instead of a second one for a ragged last batch.
+    """
+    n = len(x)
+    pad = -n % batch_size if n > batch_size else 0
+    if pad and type(x) is np.ndarray:  # not a memmap: that would be read whole
+        x = np.concatenate([x, x[:pad]])
+    probs = np.asarray(model.predict(x, batch_size=min(batch_size, n), verbose=verbose))
+    return probs[:n]
+
+
+def _compiled_scores(model, x, y, probs, batch_size, verbose):
+    """The compiled loss and metrics that ``model.evaluate`` gives, from outputs already
+    predicted: one pass over the data instead of two.
+
+    Both use the model's own ``compute_loss`` (the regularization penalties included) and
+    ``compute_metrics``, over all rows at once where ``evaluate`` averages batches (same
+    figures up to float rounding; ``tests/training/test_evaluate.py`` compares them). A
+    model with its own ``test_step`` is evaluated by ``model.evaluate``, which runs it.
+    """
+    import keras
+
+    if not type(model).test_step.__module__.startswith("keras."):
+        results = model.evaluate(x, y, batch_size=batch_size, verbose=verbose,
+                                 return_dict=True)
+        return {k: float(v) for k, v in results.items()}
+    model.reset_metrics()
+    y_pred = keras.ops.convert_to_tensor(probs)
+    loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=None, training=False)
+    out = {k: float(keras.ops.convert_to_numpy(v))
+           for k, v in model.compute_metrics(x, y, y_pred, sample_weight=None).items()}
+    out["loss"] = float(keras.ops.convert_to_numpy(loss))
+    return out
 
 
 def evaluate_run(model, parts, batch_size):

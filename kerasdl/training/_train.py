@@ -75,6 +75,8 @@ def fit_run(model, data, settings, folder=None, *, placement=None):
         + throughput.samples_per_s,
         "fit_s": fit_s,
     }
+    if checkpoints is not None:
+        timings["checkpoint_s"] = callbacks.checkpoint.write_s  # part of fit_s
     resumed_from = resumed.info if resumed is not None else None
     config = run_config(trained, settings, feed, compiled, describe_es(es), resumed_from)
     config["distribution"] = placement.describe()

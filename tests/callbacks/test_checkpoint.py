@@ -1,4 +1,5 @@
 import os
+import zipfile
 
 import keras
 import numpy as np
@@ -6,7 +7,8 @@ import pytest
 
 from kerasdl.callbacks import (Checkpoint, latest_checkpoint, list_checkpoints,
                                load_checkpoint_model, read_checkpoint)
-from kerasdl.callbacks._checkpoint import (restore_checkpoint, write_checkpoint)
+from kerasdl.callbacks._checkpoint import (model_fingerprint, restore_checkpoint,
+                                           write_checkpoint)
 from kerasdl.errors import CheckpointError, NonFiniteLossError
 
 
@@ -59,12 +61,15 @@ def test_a_failed_write_leaves_the_previous_file(tmp_path, monkeypatch):
     write_checkpoint(path, model, meta={"epoch": 1, "batch": 0})
     before = path.read_bytes()
 
-    def broken_save(filepath, *args, **kwargs):
-        with open(filepath, "wb") as f:
-            f.write(b"half a file")
-        raise OSError("disk full")
+    real_writestr = zipfile.ZipFile.writestr
 
-    monkeypatch.setattr(model, "save", broken_save)
+    def broken_writestr(self, name, data, *args, **kwargs):
+        if name == "kerasdl_state.npz":  # the config and progress are in, the arrays not
+            real_writestr(self, name, data[:len(data) // 2], *args, **kwargs)
+            raise OSError("disk full")
+        return real_writestr(self, name, data, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", broken_writestr)
     with pytest.raises(OSError, match="disk full"):
         write_checkpoint(path, model, meta={"epoch": 1, "batch": 0})
     assert path.read_bytes() == before
@@ -114,3 +119,43 @@ def test_bad_settings(tmp_path):
         Checkpoint(tmp_path, every=0)
     with pytest.raises(ValueError, match=r"`keep` must be >= 1; received 0"):
         Checkpoint(tmp_path, keep=0)
+
+
+def test_checkpoint_holds_config_weights_and_optimizer_not_a_keras_model(tmp_path):
+    # format 2: no HDF5 model inside (writing one cost several times this format); a
+    # format-1 checkpoint (a whole model.save archive) still restores
+    model = compiled()
+    path = write_checkpoint(tmp_path / "epoch0001-batch000000.keras", model,
+                            meta={"epoch": 1, "batch": 0})
+    with zipfile.ZipFile(path) as zf:
+        assert sorted(zf.namelist()) == ["config.json", "kerasdl_checkpoint.json",
+                                         "kerasdl_state.npz"]
+    meta, arrays = read_checkpoint(path)
+    assert meta["format"] == 2
+    assert len([k for k in arrays if k.startswith("weight/")]) == len(model.weights)
+    assert len([k for k in arrays if k.startswith("optimizer/")]) == \
+        len(model.optimizer.variables)
+
+
+def test_format_1_checkpoints_still_restore(tmp_path):
+    import io
+    import json
+
+    model = compiled()
+    path = tmp_path / "epoch0001-batch000000.keras"
+    model.save(path)
+    meta = {"epoch": 1, "batch": 0, "format": 1, "fingerprint": model_fingerprint(model)}
+    weight_ids = {id(w) for w in model.weights}
+    seeds = [v for v in model.variables if id(v) not in weight_ids]
+    buf = io.BytesIO()
+    np.savez(buf, **{f"seed/{i}": keras.ops.convert_to_numpy(v.value)
+                     for i, v in enumerate(seeds)})
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("kerasdl_checkpoint.json", json.dumps(meta))
+        zf.writestr("kerasdl_state.npz", buf.getvalue())
+    other = compiled()
+    other.set_weights([np.zeros_like(w) for w in other.get_weights()])
+    restore_checkpoint(other, path, *read_checkpoint(path))
+    for a, b in zip(other.weights, model.weights):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    assert load_checkpoint_model(path).count_params() == model.count_params()

@@ -118,3 +118,54 @@ def test_sigmoid_head_accepts_probabilities_refuses_regression_targets():
         check_targets_fit_head(model, np.array([0, 1, 2.5]), "y")
     check_targets_fit_head(keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)]),
                            np.array([0, 1, 2.5]), "y")  # a linear head: regression is fine
+
+
+def _trained_classifier(task, label_format, seed=0):
+    """A small classifier with an L2 penalty (so the loss includes model.losses), trained
+    two epochs on random data, and its test arrays (37 rows: batches of 16 leave 5)."""
+    from kerasdl._tasks import default_loss, default_metrics
+
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(101, 6)).astype("float32")
+    k = 2 if task == "binary" else 4
+    y = rng.integers(0, k, size=101)
+    if label_format == "onehot":
+        y = np.eye(k, dtype="float32")[y]
+    keras.utils.set_random_seed(seed)
+    head = (keras.layers.Dense(1, activation="sigmoid") if task == "binary"
+            else keras.layers.Dense(k, activation="softmax"))
+    model = keras.Sequential([keras.Input((6,)),
+                              keras.layers.Dense(8, activation="relu",
+                                                 kernel_regularizer=keras.regularizers.L2(0.01)),
+                              head])
+    model.compile(optimizer="adam", loss=default_loss(task, label_format),
+                  metrics=default_metrics(task))
+    model.fit(x[:64], y[:64], epochs=2, batch_size=16, verbose=0)
+    return model, x[64:], y[64:]
+
+
+@pytest.mark.parametrize("task, label_format", [("multiclass", "sparse"),
+                                                ("multiclass", "onehot"),
+                                                ("binary", "sparse")])
+def test_one_pass_scores_equal_model_evaluate(task, label_format):
+    # evaluate() predicts once and derives the loss and metrics from those outputs; they
+    # must be model.evaluate's figures, the L2 penalty and a ragged last batch included
+    model, x, y = _trained_classifier(task, label_format)
+    expected = model.evaluate(x, y, batch_size=16, verbose=0, return_dict=True)
+    out = evaluate(model, (x, y), batch_size=16)
+    assert set(expected) <= set(out)
+    for key, value in expected.items():
+        assert out[key] == pytest.approx(float(value), rel=1e-5, abs=1e-6), key
+    pred = (model.predict(x, verbose=0).argmax(axis=1) if task == "multiclass"
+            else (model.predict(x, verbose=0)[:, 0] > 0.5).astype(int))
+    true = y.argmax(axis=1) if label_format == "onehot" else y
+    assert np.trace(np.array(out["confusion_matrix"])) == int((pred == true).sum())
+
+
+def test_padded_prediction_keeps_rows_and_order():
+    from kerasdl.training._evaluate import predict_padded
+
+    model, x, _ = _trained_classifier("multiclass", "sparse")
+    np.testing.assert_allclose(predict_padded(model, x, 16),
+                               model.predict(x, batch_size=37, verbose=0), rtol=1e-5,
+                               atol=1e-6)
