@@ -139,7 +139,7 @@ def write_checkpoint(path, model, *, meta, arrays=None, config_json=None):
         NonFiniteLossError: when a weight is NaN or infinite (a broken state is never
             written over a good one).
     """
-    weights = [np.asarray(keras.ops.convert_to_numpy(w.value)) for w in model.weights]
+    weights = [_array(w) for w in model.weights]
     for i, w in enumerate(weights):
         if w.dtype.kind in "fc" and not np.isfinite(w).all():
             raise NonFiniteLossError(
@@ -149,9 +149,9 @@ def write_checkpoint(path, model, *, meta, arrays=None, config_json=None):
     state = dict(arrays or {})
     state.update({f"weight/{i}": w for i, w in enumerate(weights)})
     for i, v in enumerate(_optimizer_variables(model)):
-        state[f"optimizer/{i}"] = np.asarray(keras.ops.convert_to_numpy(v.value))
+        state[f"optimizer/{i}"] = _array(v)
     for i, v in enumerate(_seed_variables(model)):
-        state[f"seed/{i}"] = np.asarray(keras.ops.convert_to_numpy(v.value))
+        state[f"seed/{i}"] = _array(v)
     meta = dict(meta)
     meta["format"] = FORMAT_VERSION
     meta["fingerprint"] = model_fingerprint(model)
@@ -169,6 +169,13 @@ def write_checkpoint(path, model, *, meta, arrays=None, config_json=None):
                                f"{Path(path).parent}: {e.strerror or e}. The previous "
                                f"checkpoints there are intact.") from e
     return Path(path)
+
+
+def _array(variable):
+    """A variable's value as a NumPy array, read the way Keras's own saving reads it
+    (``variable.numpy()``: under ``tf.distribute`` the optimizer's step counter is a
+    mirrored variable whose raw value NumPy cannot convert)."""
+    return np.asarray(variable.numpy())
 
 
 def _json_default(obj):
