@@ -138,8 +138,6 @@ def run(**overrides):
         ``extras["table"]`` (CSV path), ``extras["runs"]``.
     """
     s = _common.resolve_settings("compare_initializers", DEFAULTS, overrides)
-    import keras
-
     import kerasdl
     from kerasdl.validation import check_choice
 
@@ -157,7 +155,7 @@ def run(**overrides):
 
     results, stats, metrics = {}, {}, {}
     for name in names:
-        keras.utils.set_random_seed(s["seed"])
+        kerasdl.set_random_seed(s["seed"])
         model = kerasdl.models.mlp(data.input_shape, hidden=(width,) * depth,
                                    activation=s["activation"], kernel_initializer=name,
                                    task=data.task, num_classes=data.num_classes,

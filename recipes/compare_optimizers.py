@@ -120,8 +120,6 @@ def run(**overrides):
         ValueError: for unknown settings or optimizer names (close matches listed).
     """
     s = _common.resolve_settings("compare_optimizers", DEFAULTS, overrides)
-    import keras
-
     import kerasdl
     from kerasdl.validation import check_choice, check_type
 
@@ -139,7 +137,7 @@ def run(**overrides):
 
     results, trajectories, metrics, final = {}, {}, {}, {}
     for name in names:
-        keras.utils.set_random_seed(s["seed"])
+        kerasdl.set_random_seed(s["seed"])
         if linear:
             model = kerasdl.models.linear_regression(data.input_shape, seed=s["seed"])
             model.layers[-1].set_weights([np.full((1, 1), s["initial_w"], "float32"),

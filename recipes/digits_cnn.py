@@ -82,7 +82,6 @@ def run(**overrides):
     Returns:
         The ``RunResult`` of ``kerasdl.train`` (test ``metrics``: ``accuracy``, ``loss``).
     """
-    import keras
 
     s = _common.resolve_settings("digits_cnn", DEFAULTS, overrides)
     data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
@@ -91,7 +90,7 @@ def run(**overrides):
     data = _common.with_channels(data)  # a Dataset given as `data` may lack the channel axis
     run_dir = _common.run_folder("digits_cnn", s)
 
-    keras.utils.set_random_seed(s["seed"])
+    kerasdl.set_random_seed(s["seed"])
     model = kerasdl.models.cnn(data.input_shape, filters=s["filters"],
                                kernel_size=s["kernel_size"], dense=s["dense"],
                                dropout=s["dropout"], conv_dropout=s["conv_dropout"],

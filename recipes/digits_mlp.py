@@ -75,15 +75,13 @@ def run(**overrides):
         The ``RunResult`` of ``kerasdl.train`` (test ``metrics``: ``accuracy``, ``loss``).
     """
     s = _common.resolve_settings("digits_mlp", DEFAULTS, overrides)
-    import keras
-
     import kerasdl
 
     data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
         s["data"] or "digits", data_dir=s["data_dir"], seed=s["seed"], val=s["val"],
         test=s["test"], flatten=True)
     run_dir = _common.run_folder("digits_mlp", s)
-    keras.utils.set_random_seed(s["seed"])
+    kerasdl.set_random_seed(s["seed"])
     model = kerasdl.models.mlp(data.input_shape, hidden=s["hidden"],
                                activation=s["activation"], dropout=s["dropout"],
                                batch_norm=s["batch_norm"], weight_decay=s["weight_decay"],

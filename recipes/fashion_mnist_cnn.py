@@ -82,7 +82,6 @@ def run(**overrides):
     Raises:
         kerasdl.errors.DatasetNotAvailableError: offline without the Fashion-MNIST files.
     """
-    import keras
 
     s = _common.resolve_settings("fashion_mnist_cnn", DEFAULTS, overrides)
     data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
@@ -91,7 +90,7 @@ def run(**overrides):
     data = _common.with_channels(data)  # a Dataset given as `data` may lack the channel axis
     run_dir = _common.run_folder("fashion_mnist_cnn", s)
 
-    keras.utils.set_random_seed(s["seed"])
+    kerasdl.set_random_seed(s["seed"])
     model = kerasdl.models.cnn(data.input_shape, filters=s["filters"],
                                kernel_size=s["kernel_size"], dense=s["dense"],
                                dropout=s["dropout"], conv_dropout=s["conv_dropout"],

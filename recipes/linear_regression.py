@@ -78,15 +78,13 @@ def run(**overrides):
         and ``extras["figures"]``.
     """
     s = _common.resolve_settings("linear_regression", DEFAULTS, overrides)
-    import keras
-
     import kerasdl
 
     data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
         s["data"] or "regression", data_dir=s["data_dir"], seed=s["seed"], test=s["test"],
         n=s["n_samples"], w=s["w"], b=s["b"], noise=s["noise"])
     run_dir = _common.run_folder("linear_regression", s)
-    keras.utils.set_random_seed(s["seed"])
+    kerasdl.set_random_seed(s["seed"])
     model = kerasdl.models.linear_regression(data.input_shape, weight_decay=s["weight_decay"],
                                              l1=s["l1"], seed=s["seed"])
     result = kerasdl.train(model, data, optimizer=s["optimizer"],

@@ -70,8 +70,6 @@ def run(**overrides):
         ValueError: for unknown settings or gate names.
     """
     s = _common.resolve_settings("logic_gates", DEFAULTS, overrides)
-    import keras
-
     import kerasdl
     from kerasdl.validation import check_choice
 
@@ -89,7 +87,7 @@ def run(**overrides):
 
     results, metrics, weights = {}, {}, {}
     for name, data in datasets.items():
-        keras.utils.set_random_seed(s["seed"])
+        kerasdl.set_random_seed(s["seed"])
         model = kerasdl.models.perceptron(data.input_shape[0], seed=s["seed"])
         results[name] = result = kerasdl.train(
             model, data, optimizer=s["optimizer"], learning_rate=s["learning_rate"],

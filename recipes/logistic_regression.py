@@ -66,15 +66,13 @@ def run(**overrides):
         ``extras["evaluation"]`` (per-class scores, confusion matrix), ``extras["figures"]``.
     """
     s = _common.resolve_settings("logistic_regression", DEFAULTS, overrides)
-    import keras
-
     import kerasdl
 
     data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
         s["data"] or "breast_cancer", data_dir=s["data_dir"], seed=s["seed"], val=s["val"],
         test=s["test"])
     run_dir = _common.run_folder("logistic_regression", s)
-    keras.utils.set_random_seed(s["seed"])
+    kerasdl.set_random_seed(s["seed"])
     model = kerasdl.models.logistic_regression(data.input_shape, task=data.task,
                                                num_classes=data.num_classes,
                                                label_format=_common.label_format(data),

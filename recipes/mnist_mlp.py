@@ -87,8 +87,6 @@ def run(**overrides):
         kerasdl.errors.DatasetNotAvailableError: offline without the MNIST files.
     """
     s = _common.resolve_settings("mnist_mlp", DEFAULTS, overrides)
-    import keras
-
     import kerasdl
 
     data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
@@ -97,7 +95,7 @@ def run(**overrides):
     if s["one_hot"]:
         data = _common.one_hot_labels(data)  # also for a Dataset given as `data`
     run_dir = _common.run_folder("mnist_mlp", s)
-    keras.utils.set_random_seed(s["seed"])
+    kerasdl.set_random_seed(s["seed"])
     model = kerasdl.models.mlp(data.input_shape, hidden=s["hidden"],
                                activation=s["activation"], dropout=s["dropout"],
                                kernel_initializer=s["kernel_initializer"],

@@ -66,14 +66,12 @@ def run(**overrides):
         ``extras["figures"]``.
     """
     s = _common.resolve_settings("multivariable_regression", DEFAULTS, overrides)
-    import keras
-
     import kerasdl
 
     data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
         s["data"] or "exam_scores", data_dir=s["data_dir"], seed=s["seed"])
     run_dir = _common.run_folder("multivariable_regression", s)
-    keras.utils.set_random_seed(s["seed"])
+    kerasdl.set_random_seed(s["seed"])
     model = kerasdl.models.linear_regression(data.input_shape, weight_decay=s["weight_decay"],
                                              seed=s["seed"])
     result = kerasdl.train(model, data, optimizer=s["optimizer"],

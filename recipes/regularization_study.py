@@ -99,8 +99,6 @@ def run(**overrides):
         ValueError: for unknown variants or settings, or data without a validation part.
     """
     s = _common.resolve_settings("regularization_study", DEFAULTS, overrides)
-    import keras
-
     import kerasdl
     from kerasdl.validation import check_choice
 
@@ -125,7 +123,7 @@ def run(**overrides):
                    "dropout": s["dropout"] if variant == "dropout" else 0.0,
                    "augment": (_common.augment_spec(s["augment"], s["seed"])
                                if variant == "augmentation" else None)}
-        keras.utils.set_random_seed(s["seed"])
+        kerasdl.set_random_seed(s["seed"])
         model = kerasdl.models.cnn(data.input_shape, filters=s["filters"], dense=s["dense"],
                                    task=data.task, num_classes=data.num_classes,
                                    label_format=_common.label_format(data), seed=s["seed"],

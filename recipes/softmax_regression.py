@@ -67,8 +67,6 @@ def run(**overrides):
         ``extras["evaluation"]`` (per-class scores, confusion matrix), ``extras["figures"]``.
     """
     s = _common.resolve_settings("softmax_regression", DEFAULTS, overrides)
-    import keras
-
     import kerasdl
 
     data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
@@ -77,7 +75,7 @@ def run(**overrides):
     if s["one_hot"]:
         data = _common.one_hot_labels(data)  # also for a Dataset given as `data`
     run_dir = _common.run_folder("softmax_regression", s)
-    keras.utils.set_random_seed(s["seed"])
+    kerasdl.set_random_seed(s["seed"])
     model = kerasdl.models.softmax_regression(data.input_shape, task=data.task,
                                               num_classes=data.num_classes,
                                               label_format=_common.label_format(data),

@@ -70,8 +70,6 @@ def run(**overrides):
         ``extras["figures"]`` and ``extras["runs"]`` (each model's run folder).
     """
     s = _common.resolve_settings("xor", DEFAULTS, overrides)
-    import keras
-
     import kerasdl
 
     data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
@@ -79,7 +77,7 @@ def run(**overrides):
     run_dir = _common.run_folder("xor", s, sub_runs=("perceptron", "mlp"))
     x, y = data.x_train, data.y_train
 
-    keras.utils.set_random_seed(s["seed"])
+    kerasdl.set_random_seed(s["seed"])
     perceptron = kerasdl.models.perceptron(data.input_shape[0], seed=s["seed"])
     p_result = kerasdl.train(perceptron, data, optimizer="sgd",
                              learning_rate=s["perceptron_learning_rate"],
@@ -87,7 +85,7 @@ def run(**overrides):
                              verbose=s["verbose"], run_dir=run_dir / "perceptron",
                              **_common.train_options(s))
 
-    keras.utils.set_random_seed(s["seed"])
+    kerasdl.set_random_seed(s["seed"])
     mlp = kerasdl.models.mlp(data.input_shape, hidden=s["hidden"], activation=s["activation"],
                              weight_decay=s["weight_decay"], task=data.task,
                              num_classes=data.num_classes, seed=s["seed"])

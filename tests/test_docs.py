@@ -190,7 +190,7 @@ def test_api_reference_page_renders_the_package(page):
 
     text = (ROOT / "docs" / "api" / f"{page}.md").read_text(encoding="utf-8")
     if page == "kerasdl":
-        for name in ("train", "evaluate", "find_lr", "load_model"):
+        for name in ("train", "evaluate", "find_lr", "set_random_seed", "load_model"):
             assert f"heading: kerasdl.{name}\n" in text, name
         return
     package = importlib.import_module(API_PAGES[page])

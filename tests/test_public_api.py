@@ -7,8 +7,8 @@ import kerasdl.errors
 def test_top_level_names():
     assert sorted(kerasdl.__all__) == [
         "__version__", "augment", "callbacks", "data", "errors", "evaluate", "export",
-        "exporting", "find_lr", "layers", "load_model", "models", "reports", "saving", "train",
-        "tune", "tuning",
+        "exporting", "find_lr", "layers", "load_model", "models", "reports", "saving",
+        "set_random_seed", "train", "tune", "tuning",
     ]
 
 
@@ -18,6 +18,9 @@ def test_every_top_level_name_resolves_to_the_documented_object():
 
     assert kerasdl.train is train and kerasdl.evaluate is evaluate
     assert kerasdl.find_lr is find_lr and kerasdl.load_model is load_model
+    from kerasdl.training import set_random_seed
+
+    assert kerasdl.set_random_seed is set_random_seed
     from kerasdl.exporting import export
     from kerasdl.tuning import tune
 

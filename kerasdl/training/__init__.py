@@ -12,6 +12,7 @@ use) so ``kerasdl.training.train is kerasdl.train``.
 from kerasdl.training._evaluate import evaluate
 from kerasdl.training._lr_finder import LRFinderResult, find_lr
 from kerasdl.training._optimizers import describe_optimizers, get_optimizer, list_optimizers
+from kerasdl.training._randomness import set_random_seed
 from kerasdl.training._result import RunResult
 from kerasdl.training._schedules import (ExponentialDecay, OneCycle, StepDecay,
                                          WarmupCosineDecay, get_schedule, list_schedules)
@@ -30,6 +31,7 @@ __all__ = [
     "get_schedule",
     "list_optimizers",
     "list_schedules",
+    "set_random_seed",
     "train",
 ]
 

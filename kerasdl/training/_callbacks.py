@@ -7,7 +7,7 @@ import keras
 from kerasdl._validation import describe
 from kerasdl.callbacks import Checkpoint, EarlyStopping, NonFiniteLoss, ThroughputLogger
 from kerasdl.callbacks.internal import append_epoch_logs
-from kerasdl.training._randomness import TorchStepSeeds
+from kerasdl.training._randomness import TorchStepSeeds, draws_random_numbers
 
 __all__ = ["RunCallbacks", "build_callbacks", "early_stopping_callback", "describe_es"]
 
@@ -149,7 +149,7 @@ def build_callbacks(model, settings, feed, *, checkpoints, info, resume_point, w
     guard = NonFiniteLoss()
     ordered = ([guard] + [cb for cb in user if cb is not es]
                + ([es] if es is not None else []) + [throughput, tracker])
-    if keras.backend.backend() == "torch":
+    if keras.backend.backend() == "torch" and draws_random_numbers(model):
         ordered.insert(0, TorchStepSeeds(settings.seed))
     if settings.schedule is not None or isinstance(
             settings.learning_rate, keras.optimizers.schedules.LearningRateSchedule):
