@@ -11,6 +11,9 @@ import pytest
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PAGES = ["augmentation.md", "migrating_from_imagedatagenerator.md"]
 
+# the page's examples test the page, not the backend: run once (the TensorFlow run in CI)
+pytestmark = pytest.mark.heavy_docs
+
 
 def blocks(page):
     return re.findall(r"```python\n(.*?)```", (DOCS / page).read_text(), flags=re.S)

@@ -9,6 +9,9 @@ import pytest
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "data.md"
 
+# the page's examples test the page, not the backend: run once (the TensorFlow run in CI)
+pytestmark = pytest.mark.heavy_docs
+
 
 def _blocks():
     return re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.S)

@@ -10,6 +10,9 @@ import pytest
 
 from kerasdl.layers import _registry as layer_registry
 
+# the page's examples test the page, not the backend: run once (the TensorFlow run in CI)
+pytestmark = pytest.mark.heavy_docs
+
 DOC = Path(__file__).resolve().parents[2] / "docs" / "custom_layers.md"
 
 

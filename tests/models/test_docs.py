@@ -11,6 +11,9 @@ import pytest
 from kerasdl.layers import _registry as layer_registry
 from kerasdl.models import _registry as model_registry
 
+# the page's examples test the page, not the backend: run once (the TensorFlow run in CI)
+pytestmark = pytest.mark.heavy_docs
+
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PAGES = ("models.md", "perceptron.md")
 

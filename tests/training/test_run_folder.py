@@ -105,6 +105,8 @@ def _start_holder(tmp_path):
     return holder
 
 
+# the lock is a file lock, whatever the backend: run once (the TensorFlow run in CI)
+@pytest.mark.backend_independent
 def test_a_second_process_is_refused_fast_and_named_while_the_first_trains(tmp_path):
     run_dir, release = tmp_path / "run", tmp_path / "release"
     holder = _start_holder(tmp_path)

@@ -6,6 +6,9 @@ import pytest
 
 from kerasdl.cli import main, parse_space_options
 
+# the CLI shell over kerasdl.tune (tested on every backend in test_tune.py): run once
+pytestmark = pytest.mark.backend_independent
+
 
 def test_parse_space_options():
     assert parse_space_options(["learning_rate=1e-4..1e-1:log", "hidden=[16],[32,16]",

@@ -94,6 +94,9 @@ def test_a_finished_search_reloads_and_a_larger_max_trials_extends_it(tmp_path):
     assert (first.trials[0]["run_dir"] / "metrics.json").stat().st_mtime_ns == stamp
 
 
+# the oracle's files and the trial folders decide what a killed search redoes, whatever the
+# backend: run once (the TensorFlow run in CI)
+@pytest.mark.backend_independent
 def test_search_killed_mid_trial_continues_where_it_stopped(tmp_path):
     marks = tmp_path / "marks"
     marks.mkdir()
