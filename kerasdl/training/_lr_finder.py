@@ -11,6 +11,7 @@ from kerasdl.training._compile import compile_arguments
 from kerasdl.training._labels import check_targets_fit_head
 from kerasdl.training._data import check_fits_model, prepare_data
 from kerasdl.training._optimizers import get_optimizer, parse_optimizer_spec
+from kerasdl.training._randomness import seed_states
 
 __all__ = ["find_lr", "LRFinderResult"]
 
@@ -101,8 +102,7 @@ class _ModelState:
                                  if self.optimizer is not None and self.optimizer.built
                                  else None)
         self.weights = [np.array(w) for w in model.get_weights()]
-        weight_ids = {id(w) for w in model.weights}
-        self.states = [(v, np.array(v)) for v in model.variables if id(v) not in weight_ids]
+        self.states = [(v, np.array(v)) for v in seed_states(model)]
 
     def restore(self, model):
         model.set_weights(self.weights)

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 
 __all__ = ["seed_run", "seed_model_states", "TorchStepSeeds", "step_seed", "seed_torch",
-           "draws_random_numbers", "set_random_seed"]
+           "draws_random_numbers", "seed_states", "set_random_seed"]
 
 
 def set_random_seed(seed):
@@ -64,9 +64,7 @@ def _seed_globally(seed):
 
 def _reseed(model, seed):
     """Give each random-seed state of the model (dropout...) a state derived from ``seed``."""
-    weight_ids = {id(w) for w in model.weights}
-    states = [v for v in model.variables if id(v) not in weight_ids]
-    for i, v in enumerate(states):
+    for i, v in enumerate(seed_states(model)):
         if tuple(v.shape) != (2,):
             continue
         value = np.random.default_rng([int(seed), i]).integers(0, 2**30)
@@ -142,5 +140,10 @@ def seed_torch(seed):
 
 def draws_random_numbers(model):
     """Whether ``model`` has random-seed states (dropout, noise, augmentation layers)."""
+    return bool(seed_states(model))
+
+
+def seed_states(model):
+    """The model's random-seed state variables: its variables that are not weights."""
     weight_ids = {id(w) for w in model.weights}
-    return any(id(v) not in weight_ids for v in model.variables)
+    return [v for v in model.variables if id(v) not in weight_ids]
