@@ -21,10 +21,16 @@ What is here, and why there is no public equivalent:
 - ``reset_global_seed(seed)``: sets Keras's global seed and drops its global seed generator
   without importing TensorFlow (``keras.utils.set_random_seed`` imports it, seconds, on every
   backend). Returns False where the internals are missing so callers use the public call.
+- ``skip_idle_tensorflow_probe()``: Keras's serializer (``get_compile_config``, ``save``,
+  every kerasdl checkpoint) asks ``tf.available`` to test whether a value is a
+  ``tf.TensorShape`` / ``DType`` / ``TypeSpec``, and that question imports TensorFlow
+  (5-10 s on a small CPU) on JAX and PyTorch too. Where TensorFlow is not imported, no value
+  can be one: the serializer's probe then answers False without importing it.
 """
 
 __all__ = ["KerasCompatibilityError", "data_layer_base", "non_modeling_apis",
-           "place_variable", "reset_global_seed", "safe_mode_scope"]
+           "place_variable", "reset_global_seed", "safe_mode_scope",
+           "skip_idle_tensorflow_probe"]
 
 
 class KerasCompatibilityError(ImportError):
@@ -83,6 +89,55 @@ def reset_global_seed(seed):
     global_state.set_global_attribute("global_random_seed", seed)
     global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
     return True
+
+
+class _TensorFlowIfImported:
+    """Keras's lazy ``tensorflow`` module, but ``available`` only once TensorFlow is imported.
+
+    The serializer uses ``tf.available`` only to guard ``isinstance(value, tf.<type>)``;
+    a TensorFlow object cannot exist before TensorFlow is imported, so answering False then
+    changes no result. Anything else is passed to Keras's own lazy module (which imports).
+    """
+
+    def __init__(self, lazy):
+        self._lazy = lazy
+
+    @property
+    def available(self):
+        import sys
+
+        return "tensorflow" in sys.modules and self._lazy.available
+
+    def __getattr__(self, name):
+        return getattr(self._lazy, name)
+
+
+def skip_idle_tensorflow_probe():
+    """Stop Keras's serializer from importing TensorFlow just to rule out TensorFlow types.
+
+    Idempotent and cheap; on the TensorFlow backend (TensorFlow is imported anyway) nothing
+    changes. Returns True when the probe is in place, False where Keras's internals moved
+    (Keras then keeps its own behaviour: slower, never wrong).
+    """
+    import importlib
+
+    try:
+        from keras.src.utils.module_utils import LazyModule
+    except ImportError:
+        return False
+    placed = False
+    for name in ("keras.src.saving.serialization_lib", "keras.src.legacy.saving.json_utils"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        lazy = getattr(module, "tf", None)
+        if isinstance(lazy, _TensorFlowIfImported):
+            placed = True
+        elif isinstance(lazy, LazyModule):  # (hasattr(lazy, "available") would import)
+            module.tf = _TensorFlowIfImported(lazy)
+            placed = True
+    return placed
 
 
 def place_variable(variable, layout):

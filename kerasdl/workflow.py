@@ -13,6 +13,7 @@ run folder; the others follow it (``follow_run_folder``) to resume from the same
 
 import time
 
+from kerasdl import _keras_compat
 from kerasdl.training.internal import (TrainSettings, fit_run, follow_run_folder,
                                        open_run_folder, resolve_distribution)
 
@@ -148,6 +149,7 @@ def train(model, data, *, optimizer="adam", optimizer_options=None, learning_rat
         steps_per_execution=steps_per_execution, class_weight=class_weight, verbose=verbose,
         plots=plots)
     placement = resolve_distribution(settings.distribution)
+    _keras_compat.skip_idle_tensorflow_probe()  # compile config, checkpoints, model.keras
     if settings.run_dir is None:
         return fit_run(model, data, settings, placement=placement).result
     folder_options = dict(resume=settings.resume, overwrite=settings.overwrite,

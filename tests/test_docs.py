@@ -62,6 +62,11 @@ OWN_TESTS = {
     "docs/models.md": "tests/models/test_docs.py",
     "docs/perceptron.md": "tests/models/test_docs.py",
     "docs/run_folder.md": "tests/reports/test_docs.py",
+    "docs/training.md": "tests/training/test_docs.py",
+    "docs/tuning.md": "tests/tuning/test_docs.py",
+    "docs/export.md": "tests/exporting/test_docs.py",
+    "docs/augmentation.md": "tests/augment/test_docs.py",
+    "docs/migrating_from_imagedatagenerator.md": "tests/augment/test_docs.py",
 }
 FENCE = re.compile(r"(?:<!--\s*skip-test:([^\n]*?)-->[ \t]*\n)?```python\n(.*?)```", re.S)
 
@@ -139,11 +144,43 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", local_only)
 
 
+def _recipe_small_settings():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "_recipe_test_settings", ROOT / "tests" / "recipes" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module._small_settings
+
+
+def small_recipe_runs(monkeypatch):
+    """A recipe page's ``recipes.run(name, ...)`` runs at the recipe tests' small settings.
+
+    The page's own arguments are still checked (they are passed on, and an unknown setting
+    is refused as on the page); only the sizes (epochs, width, data) shrink, to the
+    settings of tests/recipes/conftest.py. What the defaults reach is the recipes' own
+    accuracy tests' business; here the page's code is what is tested.
+    """
+    from kerasdl import recipes
+
+    small, run = _recipe_small_settings(), recipes.run
+
+    def run_small(name, **settings):
+        shrunk = {key: value for key, value in small(name).items()
+                  if key not in ("data", "run_dir") or key not in settings}
+        return run(name, **{**settings, **shrunk})
+
+    monkeypatch.setattr(recipes, "run", run_small)
+
+
 @pytest.mark.heavy_docs
 @pytest.mark.parametrize("page", GENERIC_PAGES)
 def test_page_examples_run(page, tmp_path, monkeypatch, seed, isolated_page, no_network):
     namespace = {"__name__": "__doc__"}
     monkeypatch.chdir(tmp_path)
+    if page.startswith("docs/recipes/"):
+        small_recipe_runs(monkeypatch)
     ran = 0
     for index, (code, reason) in enumerate(page_blocks(page)):
         compiled = compile(code, f"{page}[block {index}]", "exec")

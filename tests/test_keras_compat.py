@@ -70,3 +70,53 @@ def test_keras_src_is_used_in_one_module_only():
             if any(n == "keras.src" or n.startswith("keras.src.") for n in names):
                 users.add(path.relative_to(ROOT).as_posix())
     assert users == {"kerasdl/_keras_compat.py"}
+
+
+def test_tensorflow_probe_answers_only_once_tensorflow_is_imported(monkeypatch):
+    import sys
+
+    from keras.src.saving import serialization_lib
+
+    assert compat.skip_idle_tensorflow_probe() is True
+    assert compat.skip_idle_tensorflow_probe() is True  # idempotent: wrapped once
+    probe = serialization_lib.tf
+    assert isinstance(probe, compat._TensorFlowIfImported)
+    assert not isinstance(probe._lazy, compat._TensorFlowIfImported)
+    if "tensorflow" in sys.modules:
+        assert probe.available is True
+        assert probe.TensorShape is sys.modules["tensorflow"].TensorShape
+    monkeypatch.delitem(sys.modules, "tensorflow", raising=False)
+    assert probe.available is False  # never imports TensorFlow to ask
+    assert "tensorflow" not in sys.modules
+
+
+# The subprocess picks its own backend: run once (the TensorFlow run in CI).
+@pytest.mark.backend_independent
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_training_and_saving_on_another_backend_never_import_tensorflow(backend, tmp_path):
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec(backend) is None:
+        pytest.skip(f"{backend} is not installed")
+    code = """
+import sys
+import numpy as np, keras, kerasdl
+x = np.random.default_rng(0).normal(size=(32, 3)).astype("float32")
+y = (x[:, 0] > 0).astype("int32")
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+result = kerasdl.train(model, (x, y), epochs=2, verbose=0, run_dir=sys.argv[1])
+kerasdl.saving.save_model(result.model, sys.argv[1] + "/again.keras")
+again = kerasdl.load_model(sys.argv[1] + "/again.keras")
+same = all(np.array_equal(a, b) for a, b in zip(again.get_weights(), result.model.get_weights()))
+print(sorted(p.name for p in (result.run_dir / "checkpoints").iterdir())[-1], same,
+      "tensorflow" in sys.modules)
+"""
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "run")],
+                          capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, KERAS_BACKEND=backend))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    # checkpoints, model.keras and a saved copy written, loaded back equal: no TensorFlow
+    assert proc.stdout.split() == ["epoch0002-batch000000.keras", "True", "False"]

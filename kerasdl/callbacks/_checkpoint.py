@@ -26,6 +26,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from kerasdl import _keras_compat
 from kerasdl._io import atomic_path
 from kerasdl.callbacks._loggers import append_epoch_logs
 from kerasdl._validation import check_int, check_positive_int
@@ -125,6 +126,7 @@ def _test_sleep():
 
 def model_config_json(model):
     """The model's Keras config (with its build and compile configs) as JSON text."""
+    _keras_compat.skip_idle_tensorflow_probe()
     return json.dumps(keras.saving.serialize_keras_object(model), default=_json_default)
 
 

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from kerasdl import _validation as V
+from kerasdl import _keras_compat
 from kerasdl._io import atomic_path
 from kerasdl.errors import CheckpointError, DamagedFileError, SecurityError
 from kerasdl.saving import _inspect as I
@@ -442,6 +443,7 @@ def save_model(model, path, *, overwrite=True):
         raise TypeError(f"`model` must be a keras.Model; received {V.describe(model)} of type "
                         f"{type(model).__name__}.")
     p = _check_save_target(path, overwrite, lambda n: n.endswith(".keras"), "`.keras`")
+    _keras_compat.skip_idle_tensorflow_probe()
     with atomic_path(p, suffix=".keras") as tmp:
         model.save(tmp)
     return p

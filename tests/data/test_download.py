@@ -11,6 +11,9 @@ from kerasdl.data import _download, _remote
 from kerasdl.data._download import RemoteFile, cache_dir, fetch, mirror_urls, verify_file
 from kerasdl.errors import ChecksumError, DatasetNotAvailableError
 
+# pure NumPy / files / parsing: run once (the TensorFlow run in CI)
+pytestmark = pytest.mark.backend_independent
+
 
 def _remote_for(name, raw):
     return RemoteFile(name, hashlib.sha256(raw).hexdigest(), len(raw),

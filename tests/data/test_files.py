@@ -7,6 +7,9 @@ from PIL import Image
 from kerasdl.data import from_directory, from_npz
 from kerasdl.errors import DamagedFileError
 
+# pure NumPy / files / parsing: run once (the TensorFlow run in CI)
+pytestmark = pytest.mark.backend_independent
+
 
 def test_from_npz_keras_layout(tmp_path):
     p = tmp_path / "mine.npz"

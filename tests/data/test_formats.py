@@ -10,6 +10,9 @@ from kerasdl.data._formats import (parse_cifar_batch, parse_idx_bytes, read_cifa
                                    read_image, read_npz_arrays, unpickle_cifar_batch)
 from kerasdl.errors import DamagedFileError, SecurityError
 
+# pure NumPy / files / parsing: run once (the TensorFlow run in CI)
+pytestmark = pytest.mark.backend_independent
+
 
 # ----------------------------------------------------------------------------------------- IDX
 

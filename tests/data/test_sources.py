@@ -8,6 +8,9 @@ import pytest
 from kerasdl.data import MemmapSource, chunks
 from kerasdl.errors import DamagedFileError
 
+# pure NumPy / files / parsing: run once (the TensorFlow run in CI)
+pytestmark = pytest.mark.backend_independent
+
 
 def test_chunks_sizes_and_order():
     x = np.arange(10).reshape(10, 1)

@@ -10,6 +10,9 @@ from hypothesis import strategies as st
 from kerasdl.data import Split, split
 from kerasdl.data._split import part_sizes, split_indices
 
+# pure NumPy / files / parsing: run once (the TensorFlow run in CI)
+pytestmark = pytest.mark.backend_independent
+
 
 def _ids(x):
     return set(np.asarray(x).reshape(len(x), -1)[:, 0].tolist())

@@ -14,6 +14,9 @@ from hypothesis import strategies as st
 
 from kerasdl.cli import parse_assignments, parse_value
 
+# pure NumPy / files / parsing: run once (the TensorFlow run in CI)
+pytestmark = pytest.mark.backend_independent
+
 # KERASDL_TEST_FUZZ_EXAMPLES=5000 runs a deeper, randomized search (default: 150, fixed).
 _DEEP = int(os.environ.get("KERASDL_TEST_FUZZ_EXAMPLES", 0))
 FUZZ = settings(max_examples=_DEEP or 150, deadline=None, derandomize=not _DEEP,

@@ -7,6 +7,9 @@ import pytest
 from kerasdl.reports import run_state
 from kerasdl.reports._folder import find_subruns, read_exports
 
+# pure NumPy / files / parsing: run once (the TensorFlow run in CI)
+pytestmark = pytest.mark.backend_independent
+
 
 def _touch(path, text="{}"):
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,9 @@ import pytest
 from kerasdl.reports import _summary
 from kerasdl.reports import classification_summary, confusion_matrix
 
+# pure NumPy / files / parsing: run once (the TensorFlow run in CI)
+pytestmark = pytest.mark.backend_independent
+
 
 def test_confusion_matrix_counts():
     cm = confusion_matrix([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 0, 2])

@@ -5,6 +5,9 @@ import pytest
 from kerasdl.tuning import Range, parse_range, parse_space
 from kerasdl.tuning._space import settings_from_values, to_hyperparameters
 
+# pure NumPy / files / parsing: run once (the TensorFlow run in CI)
+pytestmark = pytest.mark.backend_independent
+
 
 @pytest.mark.parametrize("text, expected", [
     ("1e-4..1e-1:log", Range(1e-4, 1e-1, log=True, integer=False)),
