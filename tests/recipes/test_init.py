@@ -72,3 +72,15 @@ def test_importing_recipes_does_not_import_keras(run_python):
         print("keras" in sys.modules, "tensorflow" in sys.modules)
     """)
     assert proc.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("name", recipes.list_recipes())
+def test_recipe_page_settings_table_is_the_defaults(name):
+    # docs/recipes/NAME.md's "Settings" table: every default, as its repr (no drift when a
+    # recipe's default changes)
+    import re
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "recipes" / f"{name}.md"
+    rows = dict(re.findall(r"^\| `([a-z_0-9]+)` \| `(.*)` \|$", page.read_text(), flags=re.M))
+    assert rows == {key: repr(value) for key, value in recipes.get_recipe(name).DEFAULTS.items()}
