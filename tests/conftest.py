@@ -17,7 +17,18 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``gpu`` skip where the backend sees no GPU or TPU (decided once)."""
+    """Tests marked ``gpu`` skip where the backend sees no GPU or TPU (decided once).
+
+    For ``pytest-xdist --dist loadgroup`` (tox's runs) every test file is one unit, as with
+    ``--dist loadfile``, except that tests/recipes is one unit as a whole: a recipe's
+    small-settings run (the session fixture ``tiny_run``, shared by test_recipes.py and the
+    recipe's own file) is then made once per run of the suite instead of once per worker.
+    """
+    for item in items:
+        path = item.path
+        group = ("tests/recipes" if path.parent.name == "recipes"
+                 else f"{path.parent.name}/{path.name}")
+        item.add_marker(pytest.mark.xdist_group(group))
     marked = [item for item in items if item.get_closest_marker("gpu")]
     if not marked:
         return

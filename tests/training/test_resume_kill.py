@@ -22,7 +22,7 @@ import pytest
 if sys.platform == "win32":  # pragma: no cover
     pytest.skip("needs os.fork and SIGKILL", allow_module_level=True)
 
-N_KILLS = 22
+N_KILLS = 15  # a third while a checkpoint is written, a third mid-batch, a third at start
 EPOCHS = 30
 CKPT_EVERY = 2
 
@@ -51,7 +51,6 @@ SETTINGS = dict(epochs=%d, batch_size=8, optimizer="adam", learning_rate=0.01, s
 
 ZYGOTE = SETUP + """
 import os, sys, traceback
-import tensorflow  # noqa: F401 - keras imports it on the first model.save; do it once here
 from kerasdl.training import train   # imported once; workers are forked from here
 
 class Ready(keras.callbacks.Callback):
@@ -154,7 +153,7 @@ def test_kill_9_at_random_moments_then_resume_matches_uninterrupted(tmp_path):
         zygote.kill()
         zygote.wait()
 
-    assert kills >= 20
+    assert kills == N_KILLS
     assert kills_in_write >= N_KILLS // 3 - 1, f"only {kills_in_write} kills hit a write"
     assert steps_seen and steps_seen[-1] > 0
     assert steps_seen == sorted(steps_seen)  # progress is never lost
