@@ -30,10 +30,10 @@ Settings:
     dropout: the dropout rate after each hidden layer. Defaults to 0.0.
     weight_decay: the L2 penalty on every kernel. Defaults to 0.0.
     optimizer: an optimizer name known to kerasdl.train. Defaults to 'rmsprop'.
-    learning_rate: the learning rate (a schedule's peak). Defaults to 0.001.
+    learning_rate: the learning rate (a schedule's peak). Defaults to 0.002.
     schedule: a learning-rate schedule name, or None for a constant rate. Defaults to 'cosine'.
     epochs: the number of passes over the training part. Defaults to 5.
-    batch_size: the samples per training step (None: the optimizer's own). Defaults to 64.
+    batch_size: the samples per training step (None: the optimizer's own). Defaults to 128.
     data: a kerasdl.data.Dataset, a dataset name or an .npz path to use instead. Defaults to None.
     data_dir: a folder holding the dataset's files (read instead of downloading). Defaults to None.
     seed: the seed of weights, split, shuffling, dropout and augmentation. Defaults to 0.
