@@ -4,6 +4,8 @@ what the page says."""
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("_docs_runner",
                                                ROOT / "tests" / "tuning" / "_docs_runner.py")
@@ -11,6 +13,9 @@ runner = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(runner)
 
 
+# the page's examples, as the other pages' (heavy_docs: the TensorFlow run in CI, where every
+# format is written); each backend's formats are tested on that backend in test_export.py
+@pytest.mark.heavy_docs
 def test_page_examples_run_and_print_the_documented_values(tmp_path, monkeypatch, backend):
     monkeypatch.chdir(tmp_path)
 
