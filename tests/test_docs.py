@@ -167,8 +167,9 @@ def small_recipe_runs(monkeypatch):
     small, run = _recipe_small_settings(), recipes.run
 
     def run_small(name, **settings):
-        shrunk = {key: value for key, value in small(name).items()
-                  if key not in ("data", "run_dir") or key not in settings}
+        # the page's own data and run folder stay; every other small setting wins
+        kept = {key for key in ("data", "run_dir") if key in settings}
+        shrunk = {key: value for key, value in small(name).items() if key not in kept}
         return run(name, **{**settings, **shrunk})
 
     monkeypatch.setattr(recipes, "run", run_small)

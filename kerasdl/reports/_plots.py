@@ -954,10 +954,10 @@ def plot_mistakes(x, y_true, outputs, path=None, *, class_names=None, k=16, ncol
     cols = min(ncols, len(index))
     rows = math.ceil(len(index) / cols)
     # fixed margins (a constrained layout of 16 small axes costs more than drawing them)
+    margins = {"left": 0.05, "right": 0.05, "top": 0.45, "bottom": 0.05, "wspace": 0.25,
+               "hspace": 0.35}
     fig, axes = _new_figure(cols, rows, width=max(1.45 * cols, 6.4), height=1.6 * rows + 0.4,
-                            margins={
-        "left": 0.05, "right": 0.05, "top": 0.45, "bottom": 0.05, "wspace": 0.25,
-        "hspace": 0.35})
+                            margins=margins)
     names = [str(c) for c in class_names] if class_names is not None else None
     conf = confidences(outputs)
     t, p = true_classes(y_true), predicted_classes(outputs)
