@@ -23,8 +23,11 @@ the error); JAX 98.0% in 536 s against the convnet's 95.2% in 586 s (0.92x, 0.42
 machine was far busier). Again after issue 16's changes, under heavier load: TensorFlow
 97.7% in 95.1 s against 95.8% in 127.0 s (0.75x, 0.55x); JAX 98.0% in 589 s against 95.2%
 in 560 s (1.05x, 0.42x: the time goal missed by 5%, within that run's noise); PyTorch
-98.6% in 794 s against 95.3% in 872 s (0.91x, 0.30x). The former
-defaults (32/64/128, batch 128, 12 epochs) reached 93.4% on TensorFlow there.
+98.6% in 794 s against 95.3% in 872 s (0.91x, 0.30x). On a quiet machine later
+(one repeat each): TensorFlow 97.7% in 27.4 s against 95.8% in 31.1 s (0.88x, 0.55x); JAX
+98.0% in 49.5 s against 95.2% in 55.4 s (0.89x, 0.42x); PyTorch 98.6% in 35.2 s against
+95.3% in 50.5 s (0.70x, 0.30x). The former defaults (32/64/128, batch 128, 12 epochs)
+reached 93.4% on TensorFlow there.
 
 Settings:
     val: the fraction of the training part held out for validation (None: none). Defaults to None.
