@@ -15,10 +15,8 @@ its settings' row in plain Keras.
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -66,11 +64,17 @@ def main():
     parser.add_argument("npz")
     parser.add_argument("--seeds", type=int, default=5)
     args = parser.parse_args()
-    with np.load(args.npz) as f:
-        x, y = f["x"], f["y"]
-    x = (x.astype("float32") / 255.0).reshape(len(x), -1)
-    y = keras.utils.to_categorical(y, 10)
-    data = (x[:4000], y[:4000], x[4000:5000], y[4000:5000])
+    # the sample as time_to_accuracy.py reads it (this script's folder is on sys.path; that
+    # module puts the repository root there too, for kerasdl)
+    from time_to_accuracy import mnist_sample
+
+    from kerasdl import recipes
+
+    sample = mnist_sample(args.npz, 4000, 1000)
+    flat = sample.x_train.reshape(len(sample.x_train), -1)
+    flat_test = sample.x_test.reshape(len(sample.x_test), -1)
+    data = (flat, keras.utils.to_categorical(sample.y_train, 10),
+            flat_test, keras.utils.to_categorical(sample.y_test, 10))
     fit_once(data, 0, epochs=1)  # warm-up: the first fit in a process pays the start-up
     print(f"backend {keras.backend.backend()}, seeds 0-{args.seeds - 1}")
     for name, options in SETTINGS.items():
@@ -79,14 +83,6 @@ def main():
         print(f"{name:<38} mean {statistics.mean(accs):.2%}  min {min(accs):.2%}  "
               f"seeds {' '.join(f'{a:.1%}' for a in accs)}  fit {statistics.median(s for _, s in runs):.2f} s",
               flush=True)
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from kerasdl import data as kdata
-    from kerasdl import recipes
-
-    with np.load(args.npz) as f:
-        images, labels = f["x"].astype("float32") / 255.0, f["y"].astype("int64")
-    sample = kdata.from_arrays(images[:4000], labels[:4000], images[4000:5000],
-                               labels[4000:5000], num_classes=10, name="mnist_sample")
     with tempfile.TemporaryDirectory() as tmp:
         accs = [recipes.run("mnist_mlp", data=sample, seed=seed, run_dir=f"{tmp}/{seed}")
                 .metrics["accuracy"] for seed in range(args.seeds)]
