@@ -82,7 +82,6 @@ def run(**overrides):
     Returns:
         The ``RunResult`` of ``kerasdl.train`` (test ``metrics``: ``accuracy``, ``loss``).
     """
-
     s = _common.resolve_settings("digits_cnn", DEFAULTS, overrides)
     data = s["data"] if isinstance(s["data"], kerasdl.data.Dataset) else kerasdl.data.load(
         s["data"] or "digits", data_dir=s["data_dir"], seed=s["seed"], val=s["val"],
